@@ -1,0 +1,181 @@
+//! Wires the stages: config → plan inputs → read (in parallel) → correlate
+//! → classify → report → render. Takes its writers as arguments, so the
+//! whole tool runs in-process in tests.
+
+use crate::classify::{self, Category, Context};
+use crate::cli::{Cli, Color, Command, Format};
+use crate::config::Config;
+use crate::correlate;
+use crate::error::{Error, ExitCode, Result};
+use crate::ingest::{self, SourceOut};
+use crate::input::{self, Plan};
+use crate::report::{self, InputOutcome, Parts, Report};
+use chrono::Utc;
+use clap::CommandFactory;
+use rayon::prelude::*;
+use std::io::{IsTerminal, Write};
+
+/// Read, correlate and classify everything the config names.
+pub fn analyze(cfg: &Config, err: &mut dyn Write) -> Result<Report> {
+    let plan = input::plan(cfg)?;
+    for w in &plan.warnings {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    let progress = crate::progress::Progress::new(&plan);
+    let outs: Vec<std::result::Result<SourceOut, String>> = plan
+        .sources
+        .par_iter()
+        .map(|s| {
+            let r = ingest::read_source(cfg, s);
+            progress.done(s);
+            r
+        })
+        .collect();
+    progress.finish();
+    let mut results = Vec::with_capacity(outs.len());
+    for (src, out) in plan.sources.iter().zip(outs) {
+        match out {
+            Ok(o) => {
+                if let Some(e) = &o.error {
+                    let _ = writeln!(err, "warning: {}", Error::input(&src.display, e));
+                }
+                results.push(o);
+            }
+            Err(e) if cfg.keep_going => {
+                let _ = writeln!(err, "warning: {} (skipped)", Error::input(&src.display, &e));
+                results.push(SourceOut {
+                    error: Some(e),
+                    ..Default::default()
+                });
+            }
+            Err(e) => return Err(Error::input(&src.display, e)),
+        }
+    }
+    Ok(assemble(cfg, &plan, results))
+}
+
+fn assemble(cfg: &Config, plan: &Plan, mut results: Vec<SourceOut>) -> Report {
+    let input_end = results.iter().filter_map(|r| r.latest).max();
+    let mut all = Vec::with_capacity(results.iter().map(|r| r.events.len()).sum());
+    for r in &mut results {
+        all.append(&mut r.events);
+    }
+    let events = correlate::prepare(all);
+    let paths: Vec<String> = plan.sources.iter().map(|s| s.display.clone()).collect();
+    let corr = correlate::correlate(&events, cfg, &paths);
+    let ctx = Context {
+        jobs_with_slack: &corr.jobs_with_slack,
+        input_end,
+    };
+    let runs: Vec<_> = corr
+        .runs
+        .into_iter()
+        .filter(|r| cfg.since.is_none_or(|s| r.started_at >= s) && cfg.until.is_none_or(|u| r.started_at < u))
+        .map(|r| {
+            let v = classify::classify(&r, &events, cfg, &ctx);
+            (r, v)
+        })
+        .collect();
+    let inputs = plan
+        .sources
+        .iter()
+        .zip(&results)
+        .map(|(s, o)| InputOutcome {
+            source: s,
+            counts: o.counts,
+            malformed: &o.malformed,
+            error: o.error.as_deref(),
+        })
+        .collect();
+    let skipped_warnings: Vec<String> = Vec::new();
+    report::build(Parts {
+        inputs,
+        events: &events,
+        runs: &runs,
+        unmatched_slack: &corr.unmatched_slack,
+        skipped: &plan.skipped,
+        warnings: &skipped_warnings,
+        config_path: cfg.config_path.as_ref().map(|p| p.display().to_string()),
+        zone: cfg.zone.name().to_string(),
+    })
+}
+
+/// Write, treating a closed pipe (`| head`) as a quiet success.
+fn emit(out: &mut dyn Write, s: &str) -> std::result::Result<bool, Error> {
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(Error::Output(e)),
+    }
+}
+
+fn render(r: &Report, cfg: &Config, wrap: bool) -> String {
+    match cfg.format {
+        Format::Table => report::table::render(r, cfg.color, wrap),
+        Format::Json => report::json(r),
+        Format::Ndjson => report::ndjson(r),
+        Format::Markdown => report::markdown::render(r),
+        Format::Csv => report::csv::render(r),
+        Format::Html => report::html::render(r),
+    }
+}
+
+fn run_inner(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCode> {
+    let now = Utc::now();
+    match cli.command {
+        Command::Report(a) => {
+            let cfg = Config::new(&a.input, &a.correlation, a.format, a.color, a.fail_on.as_deref(), now)?;
+            let r = analyze(&cfg, err)?;
+            let wrap = std::io::stdout().is_terminal();
+            if !emit(out, &render(&r, &cfg, wrap))? {
+                return Ok(ExitCode::Ok);
+            }
+            let failing = r
+                .runs
+                .iter()
+                .any(|x| x.categories.iter().any(|c| cfg.fail_on.iter().any(|f| f.as_str() == c)));
+            Ok(if failing { ExitCode::FailOn } else { ExitCode::Ok })
+        }
+        Command::Explain(a) => {
+            let cfg = Config::new(&a.input, &a.correlation, Format::Table, a.color, None, now)?;
+            let r = analyze(&cfg, err)?;
+            let x = report::explain::find(&r, &a.run_id).map_err(Error::Usage)?;
+            emit(out, &report::explain::render(x, cfg.color))?;
+            Ok(ExitCode::Ok)
+        }
+        Command::Sources(a) => {
+            let cfg = Config::new(&a.input, &Default::default(), Format::Table, Color::Never, None, now)?;
+            let plan = input::plan(&cfg)?;
+            emit(out, &crate::report::sources(&plan, &cfg))?;
+            Ok(ExitCode::Ok)
+        }
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "crontriage", &mut buf);
+            emit(out, &String::from_utf8_lossy(&buf))?;
+            Ok(ExitCode::Ok)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut buf).map_err(Error::Output)?;
+            emit(out, &String::from_utf8_lossy(&buf))?;
+            Ok(ExitCode::Ok)
+        }
+    }
+}
+
+/// Run a parsed command line; errors are printed to `err` and become exit 2.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    match run_inner(cli, out, err) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(err, "crontriage: error: {e}");
+            ExitCode::Error
+        }
+    }
+}
+
+/// All categories a `--fail-on any` covers (for docs and tests).
+pub fn failing_categories() -> Vec<Category> {
+    Category::ALL.iter().copied().filter(|c| *c != Category::Ok).collect()
+}

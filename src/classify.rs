@@ -1,0 +1,534 @@
+//! Run + policy → verdict: execution status, delivery status, billing, the
+//! categories and the one-line reason (SPEC §2). Pure: no I/O, no clock.
+
+use crate::config::{Config, Notify};
+use crate::correlate::Run;
+use crate::event::{Event, JobFact, SlackAttempt};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Root-cause categories, in the order SPEC §2.4 ranks them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    BillingInactive,
+    ExecutionFailed,
+    MisroutedTarget,
+    DeliveryFailed,
+    Missed,
+    Ok,
+}
+
+impl Category {
+    pub const ALL: [Category; 6] = [
+        Category::BillingInactive,
+        Category::ExecutionFailed,
+        Category::MisroutedTarget,
+        Category::DeliveryFailed,
+        Category::Missed,
+        Category::Ok,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::BillingInactive => "billing-inactive",
+            Category::ExecutionFailed => "execution-failed",
+            Category::MisroutedTarget => "misrouted-target",
+            Category::DeliveryFailed => "delivery-failed",
+            Category::Missed => "missed",
+            Category::Ok => "ok",
+        }
+    }
+}
+
+impl std::str::FromStr for Category {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Category::ALL.iter().copied().find(|c| c.as_str() == s).ok_or(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExecStatus {
+    Ok,
+    Failed,
+    Incomplete,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeliveryStatus {
+    Delivered,
+    Misrouted,
+    Failed,
+    Missing,
+    Pending,
+    NotRequired,
+}
+
+impl ExecStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecStatus::Ok => "ok",
+            ExecStatus::Failed => "failed",
+            ExecStatus::Incomplete => "incomplete",
+            ExecStatus::Unknown => "unknown",
+        }
+    }
+}
+
+impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Misrouted => "misrouted",
+            DeliveryStatus::Failed => "failed",
+            DeliveryStatus::Missing => "missing",
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::NotRequired => "not-required",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Execution {
+    pub status: ExecStatus,
+    pub exit_code: Option<i32>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub status: DeliveryStatus,
+    pub attempts: usize,
+    pub target: Option<String>,
+    pub expected_target: Option<String>,
+    pub error: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Billing {
+    /// `execution` or `delivery`: the layer that showed it.
+    pub layer: &'static str,
+    /// The code or message that showed it.
+    pub marker: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub execution: Execution,
+    pub delivery: Delivery,
+    pub billing: Option<Billing>,
+    pub categories: Vec<Category>,
+    pub reason: String,
+}
+
+impl Verdict {
+    pub fn category(&self) -> Category {
+        self.categories[0]
+    }
+}
+
+/// Facts about the whole input that classification needs.
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    pub jobs_with_slack: &'a BTreeSet<String>,
+    /// The latest timestamp in any input.
+    pub input_end: Option<DateTime<Utc>>,
+}
+
+/// Slack error codes that say the target itself is wrong (SPEC §2.2).
+pub const MISROUTE_CODES: &[&str] = &[
+    "channel_not_found",
+    "is_archived",
+    "channel_is_archived",
+    "is_inactive",
+    "invalid_channel",
+    "user_not_found",
+    "user_not_in_channel",
+    "team_not_found",
+    "method_not_supported_for_channel_type",
+    "restricted_action_read_only_channel",
+    "posting_to_general_channel_denied",
+];
+
+/// Slack codes that say the workspace's plan or billing is not active.
+pub const BILLING_CODES: &[&str] = &[
+    "paid_only",
+    "paid_teams_only",
+    "plan_upgrade_required",
+    "free_team_not_allowed",
+    "message_limit_exceeded",
+    "storage_limit_reached",
+];
+
+/// How one Slack attempt went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judged {
+    pub status: DeliveryStatus,
+    pub billing: Option<String>,
+    pub detail: String,
+}
+
+fn show_target(t: &str) -> String {
+    t.to_string()
+}
+
+/// Judge one attempt against the expected target.
+pub fn judge(a: &SlackAttempt, expected: Option<&str>, cfg: &Config) -> Judged {
+    let err = a.error.as_deref();
+    let method = a.method.as_deref().unwrap_or("");
+    let aimed_wrong = match (expected, a.target.as_deref()) {
+        (Some(e), Some(t)) => cfg.channels.same(e, t) == Some(false),
+        _ => false,
+    };
+    if let Some(code) = err.filter(|c| BILLING_CODES.contains(c)) {
+        return Judged {
+            status: DeliveryStatus::Failed,
+            billing: Some(code.to_string()),
+            detail: format!("Slack refused the post: `{code}` (the workspace's plan does not allow it)"),
+        };
+    }
+    let succeeded = a.ok == Some(true)
+        || (a.ok.is_none() && err.is_none() && a.http_status.is_some_and(|s| (200..300).contains(&s)));
+    if succeeded {
+        if let (Some(e), Some(l)) = (expected, a.landed.as_deref()) {
+            if cfg.channels.same(e, l) == Some(false) {
+                return Judged {
+                    status: DeliveryStatus::Misrouted,
+                    billing: None,
+                    detail: format!("delivered, but to {} instead of {}", show_target(l), show_target(e)),
+                };
+            }
+        }
+        if aimed_wrong {
+            return Judged {
+                status: DeliveryStatus::Misrouted,
+                billing: None,
+                detail: format!(
+                    "delivered, but posted to {} instead of {}",
+                    a.target.as_deref().unwrap_or("?"),
+                    expected.unwrap_or("?")
+                ),
+            };
+        }
+        return Judged {
+            status: DeliveryStatus::Delivered,
+            billing: None,
+            detail: match a.landed.as_deref().or(a.target.as_deref()) {
+                Some(t) => format!("delivered to {t}"),
+                None => "delivered".to_string(),
+            },
+        };
+    }
+    let target = a.target.as_deref().map(|t| format!(" for {t}")).unwrap_or_default();
+    if let Some(code) = err {
+        if MISROUTE_CODES.contains(&code) || (code == "message_not_found" && method == "chat.update") {
+            return Judged {
+                status: DeliveryStatus::Misrouted,
+                billing: None,
+                detail: format!("Slack answered `{code}`{target}: the target is wrong"),
+            };
+        }
+    }
+    if aimed_wrong {
+        return Judged {
+            status: DeliveryStatus::Misrouted,
+            billing: None,
+            detail: format!(
+                "posted to {} instead of {}{}",
+                a.target.as_deref().unwrap_or("?"),
+                expected.unwrap_or("?"),
+                err.map(|c| format!(" (`{c}`)")).unwrap_or_default()
+            ),
+        };
+    }
+    let http = a.http_status.map(|s| format!("HTTP {s}")).unwrap_or_default();
+    let what = match (err, a.http_status) {
+        (Some(code), _) => {
+            let kind = failure_kind(code, a.http_status);
+            let http = if http.is_empty() { String::new() } else { format!(", {http}") };
+            format!("Slack answered `{code}`{target}{http}{kind}")
+        }
+        (None, Some(429)) => format!("rate limited (HTTP 429){target}"),
+        (None, Some(s)) if s >= 500 => format!("Slack outage (HTTP {s}){target}"),
+        (None, Some(s)) => format!("HTTP {s}{target}"),
+        (None, None) => format!("Slack answered ok: false{target}"),
+    };
+    Judged {
+        status: DeliveryStatus::Failed,
+        billing: None,
+        detail: what,
+    }
+}
+
+/// A hint of whose layer a Slack failure is.
+fn failure_kind(code: &str, http: Option<u16>) -> &'static str {
+    match code {
+        "invalid_auth" | "token_revoked" | "account_inactive" | "team_disabled" | "invalid_token" | "no_service"
+        | "not_authed" => " — credentials",
+        "not_in_channel" => " — invite the bot to the channel",
+        "missing_scope" | "restricted_action" => " — app permissions",
+        "invalid_blocks" | "no_text" | "msg_too_long" | "invalid_payload" | "too_many_attachments" => " — message payload",
+        "ratelimited" => " — rate limited",
+        "service_unavailable" | "internal_error" | "fatal_error" | "request_timeout" => " — Slack outage",
+        "cant_update_message" | "edit_window_closed" => " — edit refused",
+        _ if http == Some(429) => " — rate limited",
+        _ => "",
+    }
+}
+
+fn execution(run: &Run) -> Execution {
+    if let Some(m) = &run.missed {
+        return Execution {
+            status: ExecStatus::Unknown,
+            exit_code: None,
+            reason: format!("did not start (schedule `{}`)", m.schedule),
+        };
+    }
+    let job_exit = run.facts.iter().rev().find_map(|(f, ev)| match f {
+        JobFact::Exit(n) => Some((*n, *ev)),
+        _ => None,
+    });
+    let from_scheduler = run.exit.is_some();
+    if let Some((code, _)) = run.exit.or(job_exit) {
+        let src = if from_scheduler { run.sched.as_str() } else { "job log" };
+        return Execution {
+            status: if code == 0 { ExecStatus::Ok } else { ExecStatus::Failed },
+            exit_code: Some(code),
+            reason: format!("exit status {code} ({src})"),
+        };
+    }
+    if let Some((why, _)) = &run.sched_failure {
+        return Execution {
+            status: ExecStatus::Failed,
+            exit_code: None,
+            reason: format!("{} ({})", why, run.sched.as_str()),
+        };
+    }
+    let fatal = run.facts.iter().find_map(|(f, _)| match f {
+        JobFact::Fatal(m) => Some(m.clone()),
+        _ => None,
+    });
+    if let Some(m) = fatal {
+        return Execution {
+            status: ExecStatus::Failed,
+            exit_code: None,
+            reason: format!("fatal marker `{m}` in the job's output"),
+        };
+    }
+    let billing = run.facts.iter().find_map(|(f, _)| match f {
+        JobFact::Billing(m) => Some(m.clone()),
+        _ => None,
+    });
+    if let Some(m) = billing {
+        return Execution {
+            status: ExecStatus::Failed,
+            exit_code: None,
+            reason: format!("billing marker `{m}` in the job's output"),
+        };
+    }
+    if run.end_logged {
+        return Execution {
+            status: ExecStatus::Ok,
+            exit_code: None,
+            reason: "ended with no failure logged".into(),
+        };
+    }
+    if run.ends_expected {
+        return Execution {
+            status: ExecStatus::Incomplete,
+            exit_code: None,
+            reason: "started; no end seen before the input ends".into(),
+        };
+    }
+    Execution {
+        status: ExecStatus::Unknown,
+        exit_code: None,
+        reason: match run.sched {
+            crate::event::Scheduler::JobLog => "seen only in its job log, which gives no exit status".into(),
+            _ => format!("{} logs no end here and no job log tells", run.sched.as_str()),
+        },
+    }
+}
+
+fn delivery(run: &Run, exec: &Execution, cfg: &Config, ctx: &Context, events: &[Event]) -> (Delivery, Option<(String, String)>) {
+    let policy = cfg.job_named(&run.job);
+    let expected = policy.and_then(|p| p.channel.clone());
+    let notify = policy.and_then(|p| p.notify).unwrap_or(if ctx.jobs_with_slack.contains(&run.job) {
+        Notify::Always
+    } else {
+        Notify::Never
+    });
+    if run.missed.is_some() {
+        return (
+            Delivery {
+                status: DeliveryStatus::NotRequired,
+                attempts: 0,
+                target: None,
+                expected_target: expected,
+                error: None,
+                reason: "no run, so nothing to deliver".into(),
+            },
+            None,
+        );
+    }
+    if let Some((last, _)) = run.slack.last() {
+        let judged: Vec<Judged> = run.slack.iter().map(|(a, _)| judge(a, expected.as_deref(), cfg)).collect();
+        let j = judged.last().unwrap();
+        let billing = judged
+            .iter()
+            .zip(&run.slack)
+            .find_map(|(j, _)| j.billing.clone().map(|b| (b, j.detail.clone())));
+        let n = judged.len();
+        let reason = if n > 1 {
+            let failed_before = judged[..n - 1].iter().filter(|j| j.status != DeliveryStatus::Delivered).count();
+            if j.status == DeliveryStatus::Delivered && failed_before > 0 {
+                format!("{} after {} attempts (earlier: {})", j.detail, n, judged[n - 2].detail)
+            } else {
+                format!("{} (last of {} attempts)", j.detail, n)
+            }
+        } else {
+            j.detail.clone()
+        };
+        return (
+            Delivery {
+                status: j.status,
+                attempts: n,
+                target: last.landed.clone().or_else(|| last.target.clone()),
+                expected_target: expected,
+                error: last.error.clone().or_else(|| {
+                    last.http_status.filter(|s| *s >= 400).map(|s| format!("http_{s}"))
+                }),
+                reason,
+            },
+            billing,
+        );
+    }
+    let required = match notify {
+        Notify::Always => true,
+        Notify::OnFailure => exec.status == ExecStatus::Failed,
+        Notify::Never => false,
+    };
+    let (status, reason) = if !required {
+        (
+            DeliveryStatus::NotRequired,
+            match notify {
+                Notify::Never if policy.and_then(|p| p.notify).is_some() => "the job does not notify (notify = never)".to_string(),
+                Notify::Never => "no Slack record for this job in the inputs, none expected".to_string(),
+                _ => format!("notifies only on failure; execution {}", exec.status.as_str()),
+            },
+        )
+    } else {
+        let window_end = run.last_seen(events) + cfg.delivery_window;
+        match ctx.input_end {
+            Some(end) if window_end > end => (
+                DeliveryStatus::Pending,
+                format!(
+                    "no Slack record yet; the delivery window is open until {}",
+                    crate::time::rfc3339(window_end)
+                ),
+            ),
+            _ => (
+                DeliveryStatus::Missing,
+                format!(
+                    "no Slack record within {} of the run",
+                    humantime::format_duration(cfg.delivery_window.to_std().unwrap_or_default())
+                ),
+            ),
+        }
+    };
+    (
+        Delivery {
+            status,
+            attempts: 0,
+            target: None,
+            expected_target: expected,
+            error: None,
+            reason,
+        },
+        None,
+    )
+}
+
+/// Classify one run.
+pub fn classify(run: &Run, events: &[Event], cfg: &Config, ctx: &Context) -> Verdict {
+    let execution = execution(run);
+    let (delivery, slack_billing) = delivery(run, &execution, cfg, ctx, events);
+    let exec_billing = run.facts.iter().find_map(|(f, _)| match f {
+        JobFact::Billing(m) => Some(m.clone()),
+        _ => None,
+    });
+    let billing = match (exec_billing, slack_billing) {
+        (Some(m), _) => Some(Billing {
+            layer: "execution",
+            reason: format!("billing inactive: `{m}` in the job's output"),
+            marker: m,
+        }),
+        (None, Some((code, detail))) => Some(Billing {
+            layer: "delivery",
+            marker: code,
+            reason: format!("billing inactive: {detail}"),
+        }),
+        (None, None) => None,
+    };
+    let mut categories = Vec::new();
+    let mut reasons: Vec<String> = Vec::new();
+    if let Some(m) = &run.missed {
+        categories.push(Category::Missed);
+        reasons.push(format!(
+            "no run within {} of the scheduled time (schedule `{}` in {})",
+            humantime::format_duration(m.grace.to_std().unwrap_or_default()),
+            m.schedule,
+            cfg.zone.name()
+        ));
+    } else {
+        if let Some(b) = &billing {
+            categories.push(Category::BillingInactive);
+            reasons.push(b.reason.clone());
+        }
+        if execution.status == ExecStatus::Failed {
+            categories.push(Category::ExecutionFailed);
+            if billing.as_ref().is_none_or(|b| b.layer != "execution") {
+                reasons.push(execution.reason.clone());
+            }
+        }
+        match delivery.status {
+            DeliveryStatus::Misrouted => {
+                categories.push(Category::MisroutedTarget);
+                reasons.push(delivery.reason.clone());
+            }
+            DeliveryStatus::Failed | DeliveryStatus::Missing => {
+                categories.push(Category::DeliveryFailed);
+                if billing.as_ref().is_none_or(|b| b.layer != "delivery") {
+                    reasons.push(delivery.reason.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    if categories.is_empty() {
+        categories.push(Category::Ok);
+        let exec_part = match execution.status {
+            ExecStatus::Ok => format!("ran ok ({})", execution.reason),
+            _ => format!("execution {}: {}", execution.status.as_str(), execution.reason),
+        };
+        let del_part = match delivery.status {
+            DeliveryStatus::NotRequired => String::new(),
+            _ => format!("; {}", delivery.reason),
+        };
+        reasons.push(format!("{exec_part}{del_part}"));
+    }
+    Verdict {
+        execution,
+        delivery,
+        billing,
+        categories,
+        reason: reasons.join("; "),
+    }
+}

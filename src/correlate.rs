@@ -1,0 +1,763 @@
+//! Events → runs. Pure and deterministic: the same events give the same
+//! runs, whatever order the inputs were given in.
+//!
+//! 1. Scheduler starts make runs (`CMD`, busybox `USER … cmd`, anacron
+//!    `started`, systemd `Starting`).
+//! 2. Ends and failures attach to them: Debian's parent process logs `session
+//!    closed`, `grandchild #P failed`, MAIL; cronie's `CMDEND` (another pid)
+//!    pairs by user, command and time; anacron by job and pid; systemd by unit.
+//! 3. Job output joins the run of its job whose span holds it (start − 60 s
+//!    to the next run's start); output no run holds makes runs of its own.
+//! 4. Slack records join a run of their job from its start to
+//!    `delivery_window` after its end, never past the next run's start.
+//! 5. With a `schedule`, scheduled times the host's logs cover with no run
+//!    near them become `missed` runs.
+
+use crate::config::Config;
+use crate::event::{Event, JobFact, Kind, Outcome, Scheduler, SlackAttempt, UnitMsg};
+use crate::jobname;
+use chrono::{DateTime, Duration, Utc};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Index into the event list.
+pub type Ev = usize;
+
+/// A scheduled run that did not happen.
+#[derive(Debug, Clone)]
+pub struct Missed {
+    pub schedule: String,
+    pub grace: Duration,
+    pub config_line: u64,
+}
+
+/// One run of one job, with every event that speaks about it.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub job: String,
+    pub host: Option<String>,
+    pub user: Option<String>,
+    pub command: Option<String>,
+    pub sched: Scheduler,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// The scheduler's own end line was seen.
+    pub end_logged: bool,
+    /// This scheduler, on this host, logs ends at all (else a missing end
+    /// says nothing: `unknown`, not `incomplete`).
+    pub ends_expected: bool,
+    /// Exit status the scheduler logged, and the event that said it.
+    pub exit: Option<(i32, Ev)>,
+    /// A failure the scheduler logged without a status (signal, timeout…).
+    pub sched_failure: Option<(String, Ev)>,
+    /// Job output facts (job logs, CMDOUT, unit output).
+    pub facts: Vec<(JobFact, Ev)>,
+    /// Slack attempts, in time order (Slack logs and job-log SDK lines).
+    pub slack: Vec<(SlackAttempt, Ev)>,
+    /// Every event that speaks about this run.
+    pub evidence: Vec<Ev>,
+    pub missed: Option<Missed>,
+    /// Unit name (systemd runs), for output matching.
+    pub unit: Option<String>,
+    pid: Option<u32>,
+}
+
+impl Run {
+    fn new(job: String, host: Option<String>, sched: Scheduler, t: DateTime<Utc>, ev: Ev) -> Run {
+        Run {
+            job,
+            host,
+            user: None,
+            command: None,
+            sched,
+            started_at: t,
+            ended_at: None,
+            end_logged: false,
+            ends_expected: !matches!(sched, Scheduler::Busybox | Scheduler::JobLog),
+            exit: None,
+            sched_failure: None,
+            facts: Vec::new(),
+            slack: Vec::new(),
+            evidence: vec![ev],
+            missed: None,
+            unit: None,
+            pid: None,
+        }
+    }
+
+    fn end(&mut self, t: DateTime<Utc>) {
+        self.end_logged = true;
+        if self.ended_at.is_none_or(|e| t > e) {
+            self.ended_at = Some(t.max(self.started_at));
+        }
+    }
+
+    /// The latest moment the run is known to have been active.
+    pub fn last_seen(&self, events: &[Event]) -> DateTime<Utc> {
+        let ev_max = self.evidence.iter().map(|&i| events[i].time).max();
+        [Some(self.started_at), self.ended_at, ev_max].into_iter().flatten().max().unwrap()
+    }
+}
+
+/// What correlation found.
+#[derive(Debug, Default)]
+pub struct Correlation {
+    pub runs: Vec<Run>,
+    /// Slack records that matched no run.
+    pub unmatched_slack: Vec<Ev>,
+    /// Jobs that have any Slack record in the inputs.
+    pub jobs_with_slack: BTreeSet<String>,
+    /// Per host: the span its scheduler lines cover.
+    pub coverage: BTreeMap<String, (DateTime<Utc>, DateTime<Utc>)>,
+}
+
+type HostKey = String;
+
+fn host_key(h: &Option<String>) -> HostKey {
+    h.clone().unwrap_or_default()
+}
+
+fn is_scheduler(k: &Kind) -> bool {
+    !matches!(k, Kind::Job { .. } | Kind::Slack(_))
+}
+
+/// Sort events by (time, input, line) and drop the very same scheduler line
+/// seen twice (log shipping retries, overlapping rotated copies).
+pub fn prepare(mut events: Vec<Event>) -> Vec<Event> {
+    events.sort_by(|a, b| a.time.cmp(&b.time).then(a.loc.cmp(&b.loc)));
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut group_start = 0;
+    for e in events {
+        if out.last().is_none_or(|l| l.time != e.time) {
+            group_start = out.len();
+        }
+        let dup = is_scheduler(&e.kind)
+            && out[group_start..]
+                .iter()
+                .any(|o| o.host == e.host && o.kind == e.kind && same_message(&o.text, &e.text));
+        if !dup {
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// Two lines say the same when their texts match after the header (the
+/// same line may come once with `<PRI>` and once without).
+fn same_message(a: &str, b: &str) -> bool {
+    let strip = |s: &str| s.trim_start_matches(|c: char| c == '<' || c.is_ascii_digit() || c == '>').to_string();
+    a == b || strip(a) == strip(b) || a.ends_with(b) || b.ends_with(a)
+}
+
+/// Name of a cron run: a config `match` on the whole command first, else
+/// derived from the command.
+fn cron_job_name(cfg: &Config, command: &str) -> String {
+    cfg.job_for(command)
+        .map(|j| j.name.clone())
+        .unwrap_or_else(|| jobname::from_command(command))
+}
+
+fn unit_job_name(cfg: &Config, unit: &str, desc: Option<&str>) -> String {
+    cfg.job_for(unit)
+        .or_else(|| desc.and_then(|d| cfg.job_for(d)))
+        .map(|j| j.name.clone())
+        .unwrap_or_else(|| jobname::from_unit(unit))
+}
+
+/// Latest run in `list` started at or before `t`, passing `ok`.
+fn latest_before(runs: &[Run], list: Option<&Vec<usize>>, t: DateTime<Utc>, ok: impl Fn(&Run) -> bool) -> Option<usize> {
+    list?
+        .iter()
+        .rev()
+        .copied()
+        .find(|&i| runs[i].started_at <= t && ok(&runs[i]))
+}
+
+/// Correlate sorted, de-duplicated events ([`prepare`]); `paths[i]` is the
+/// path of input `i` (a job log under a host's folder belongs to that host).
+pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlation {
+    let mut c = Correlation::default();
+    let mut runs: Vec<Run> = Vec::new();
+
+    // Coverage per host, and which hosts log cron ends at all.
+    let mut host_logs_ends: BTreeSet<HostKey> = BTreeSet::new();
+    for e in events.iter().filter(|e| is_scheduler(&e.kind)) {
+        let h = host_key(&e.host);
+        let span = c.coverage.entry(h.clone()).or_insert((e.time, e.time));
+        span.0 = span.0.min(e.time);
+        span.1 = span.1.max(e.time);
+        if matches!(e.kind, Kind::CronSession { opened: false, .. } | Kind::CronEnd { .. }) {
+            host_logs_ends.insert(h);
+        }
+    }
+
+    // 1. Starts.
+    let mut by_pid: HashMap<(HostKey, u32), Vec<usize>> = HashMap::new();
+    let mut by_cmd: HashMap<(HostKey, String, String), Vec<usize>> = HashMap::new();
+    let mut by_user: HashMap<(HostKey, String), Vec<usize>> = HashMap::new();
+    let mut anacron: HashMap<(HostKey, u32, String), Vec<usize>> = HashMap::new();
+    let mut by_host: HashMap<HostKey, Vec<usize>> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        let h = host_key(&e.host);
+        let idx = runs.len();
+        match &e.kind {
+            Kind::CronCmd { sched, pid, user, command } => {
+                let mut r = Run::new(cron_job_name(cfg, command), e.host.clone(), *sched, e.time, i);
+                r.user = Some(user.clone());
+                r.command = Some(command.clone());
+                r.pid = Some(*pid);
+                // Debian cron at its default level logs no end on success:
+                // an end is expected only where this host logs them.
+                r.ends_expected = *sched == Scheduler::Cronie || host_logs_ends.contains(&h);
+                by_pid.entry((h.clone(), *pid)).or_default().push(idx);
+                by_cmd.entry((h.clone(), user.clone(), command.clone())).or_default().push(idx);
+                by_user.entry((h.clone(), user.clone())).or_default().push(idx);
+                runs.push(r);
+            }
+            Kind::BusyboxCmd { pid, user, command } => {
+                let mut r = Run::new(cron_job_name(cfg, command), e.host.clone(), Scheduler::Busybox, e.time, i);
+                r.user = Some(user.clone());
+                r.command = Some(command.clone());
+                r.pid = Some(*pid);
+                runs.push(r);
+            }
+            Kind::AnacronStart { pid, job } => {
+                let name = cfg.job_for(job).map(|j| j.name.clone()).unwrap_or_else(|| job.clone());
+                let mut r = Run::new(name, e.host.clone(), Scheduler::Anacron, e.time, i);
+                r.command = Some(job.clone());
+                r.pid = Some(*pid);
+                anacron.entry((h.clone(), *pid, job.clone())).or_default().push(idx);
+                runs.push(r);
+            }
+            _ => continue,
+        }
+        by_host.entry(h).or_default().push(idx);
+    }
+
+    // Debian: the parent that opened the pam session just before a CMD is
+    // the process that later logs the run's end and failure.
+    let mut parent: HashMap<(HostKey, u32), Vec<usize>> = HashMap::new();
+    let mut opens: HashMap<HostKey, Vec<(Ev, u32)>> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        if let Kind::CronSession { pid, opened: true, .. } = e.kind {
+            opens.entry(host_key(&e.host)).or_default().push((i, pid));
+        }
+    }
+    let mut used_open: BTreeSet<Ev> = BTreeSet::new();
+    for (idx, r) in runs.iter_mut().enumerate() {
+        if !matches!(r.sched, Scheduler::Cron | Scheduler::Cronie) {
+            continue;
+        }
+        let (Some(pid), h) = (r.pid, host_key(&r.host)) else { continue };
+        let found = opens.get(&h).and_then(|list| {
+            list.iter()
+                .filter(|(ev, p)| {
+                    !used_open.contains(ev)
+                        && *p < pid
+                        && pid - *p <= 16
+                        && (events[*ev].time - r.started_at).num_seconds().abs() <= 5
+                })
+                .max_by_key(|(ev, p)| (*p, std::cmp::Reverse(*ev)))
+                .copied()
+        });
+        let ppid = match found {
+            Some((ev, p)) => {
+                used_open.insert(ev);
+                r.evidence.push(ev);
+                p
+            }
+            None => pid.saturating_sub(1),
+        };
+        parent.entry((h, ppid)).or_default().push(idx);
+    }
+
+    // 2. Ends, failures and per-run notes.
+    for (i, e) in events.iter().enumerate() {
+        let h = host_key(&e.host);
+        let t = e.time;
+        match &e.kind {
+            Kind::CronGrandchild { child, status } => {
+                if let Some(r) = latest_before(&runs, by_pid.get(&(h, *child)), t, |_| true) {
+                    let r = &mut runs[r];
+                    r.exit = Some((*status, i));
+                    r.end(t);
+                    r.evidence.push(i);
+                }
+            }
+            Kind::CronSession { pid, opened: false, .. } => {
+                if let Some(r) = latest_before(&runs, parent.get(&(h, *pid)), t, |r| !r.end_logged || r.exit.is_some()) {
+                    runs[r].end(t);
+                    runs[r].evidence.push(i);
+                }
+            }
+            Kind::CronNote { pid } => {
+                if let Some(r) = latest_before(&runs, parent.get(&(h, *pid)), t, |_| true) {
+                    runs[r].evidence.push(i);
+                }
+            }
+            Kind::CronEnd { user, command, status } => {
+                let key = (h, user.clone(), command.clone());
+                let found = latest_before(&runs, by_cmd.get(&key), t, |r| r.exit.is_none() && !r.end_logged)
+                    .or_else(|| latest_before(&runs, by_cmd.get(&key), t, |_| true));
+                if let Some(r) = found {
+                    let r = &mut runs[r];
+                    r.end(t);
+                    if let Some(s) = status {
+                        r.exit = Some((*s, i));
+                    }
+                    r.evidence.push(i);
+                }
+            }
+            Kind::CronOutput { user, text } => {
+                let found = latest_before(&runs, by_user.get(&(h, user.clone())), t, |r| r.ended_at.is_none_or(|e| e >= t));
+                if let Some(r) = found {
+                    if let Some(f) = cfg.facts.scan(text, None) {
+                        runs[r].facts.push((f, i));
+                    }
+                    runs[r].evidence.push(i);
+                }
+            }
+            Kind::AnacronEnd { pid, job, outcome } => {
+                if let Some(r) = latest_before(&runs, anacron.get(&(h, *pid, job.clone())), t, |r| !r.end_logged) {
+                    let r = &mut runs[r];
+                    r.end(t);
+                    apply_outcome(r, outcome, i);
+                    r.evidence.push(i);
+                }
+            }
+            Kind::RunParts { dir, .. } => {
+                let folder = dir.rsplit('/').next().unwrap_or(dir);
+                let found = latest_before(&runs, by_host.get(&h), t, |r| {
+                    (r.job == folder || r.command.as_deref().is_some_and(|c| c.contains(dir.as_str())))
+                        && r.ended_at.is_none_or(|e| e >= t)
+                });
+                if let Some(r) = found {
+                    runs[r].evidence.push(i);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // systemd units.
+    correlate_units(events, cfg, &mut runs);
+
+    // 3. Job output.
+    let mut by_job: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in runs.iter().enumerate() {
+        by_job.entry(r.job.clone()).or_default().push(i);
+    }
+    let next_start = next_starts(&runs);
+    let mut orphan_output: BTreeMap<String, Vec<Ev>> = BTreeMap::new();
+    for (i, e) in events.iter().enumerate() {
+        let (job, fact) = match &e.kind {
+            Kind::Job { job, fact } => (job.clone(), fact),
+            Kind::UnitOutput { unit, fact } => {
+                let found = runs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.unit.as_deref() == Some(unit.as_str()) && r.host == e.host)
+                    .filter(|(ri, r)| holds_output(r, next_start[*ri], e.time))
+                    .max_by_key(|(_, r)| r.started_at)
+                    .map(|(ri, _)| ri);
+                if let Some(r) = found {
+                    add_fact(&mut runs[r], fact, i);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let hint = path_host_hint(paths, e, &runs, by_job.get(&job));
+        let found = by_job.get(&job).and_then(|list| {
+            list.iter()
+                .copied()
+                .filter(|&ri| holds_output(&runs[ri], next_start[ri], e.time))
+                .max_by_key(|&ri| (hint.is_some() && runs[ri].host == hint, runs[ri].started_at))
+        });
+        match found {
+            Some(r) => add_fact(&mut runs[r], fact, i),
+            None => orphan_output.entry(job).or_default().push(i),
+        }
+    }
+    // Output no scheduler run holds: runs seen only in their job log.
+    for (job, evs) in orphan_output {
+        let mut cur: Option<usize> = None;
+        let mut after_exit = false;
+        for i in evs {
+            let e = &events[i];
+            let Kind::Job { fact, .. } = &e.kind else { continue };
+            let start_new = match cur {
+                None => true,
+                Some(r) => {
+                    matches!(fact, JobFact::SegmentStart)
+                        || after_exit && !matches!(fact, JobFact::SegmentEnd)
+                        || (e.time - runs[r].last_seen(events)).num_seconds() >= crate::ingest::SEGMENT_GAP
+                }
+            };
+            if start_new {
+                let name = cfg.job_named(&job).map(|j| j.name.clone()).unwrap_or(job.clone());
+                let mut r = Run::new(name, None, Scheduler::JobLog, e.time, i);
+                r.evidence.clear();
+                runs.push(r);
+                cur = Some(runs.len() - 1);
+                after_exit = false;
+            }
+            let r = &mut runs[cur.unwrap()];
+            add_fact(r, fact, i);
+            if matches!(fact, JobFact::SegmentEnd) {
+                r.ended_at = Some(e.time.max(r.started_at));
+            }
+            after_exit |= matches!(fact, JobFact::Exit(_));
+        }
+    }
+
+    // 4. Slack records.
+    let mut by_job: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in runs.iter().enumerate() {
+        by_job.entry(r.job.clone()).or_default().push(i);
+    }
+    let next_start = next_starts(&runs);
+    let known: BTreeSet<String> = runs.iter().map(|r| r.job.clone()).chain(cfg.jobs.iter().map(|j| j.name.clone())).collect();
+    for r in &runs {
+        if !r.slack.is_empty() {
+            c.jobs_with_slack.insert(r.job.clone());
+        }
+    }
+    for (i, e) in events.iter().enumerate() {
+        let Kind::Slack(a) = &e.kind else { continue };
+        let window = |ri: usize| -> bool {
+            let r = &runs[ri];
+            let from = r.started_at - Duration::seconds(60);
+            let until = r.last_seen(events) + cfg.delivery_window;
+            let until = match next_start[ri] {
+                Some(n) => until.min(n),
+                None => until,
+            };
+            e.time >= from && e.time <= until && r.missed.is_none()
+        };
+        let found = match &a.job {
+            Some(j) => {
+                let job = normalize_job(j, &known, cfg);
+                c.jobs_with_slack.insert(job.clone());
+                by_job.get(&job).and_then(|list| {
+                    list.iter()
+                        .copied()
+                        .filter(|&ri| window(ri))
+                        .max_by_key(|&ri| (runs[ri].started_at <= e.time, runs[ri].started_at))
+                })
+            }
+            None => {
+                let holding: Vec<usize> = (0..runs.len()).filter(|&ri| window(ri)).collect();
+                (holding.len() == 1).then(|| holding[0])
+            }
+        };
+        match found {
+            Some(ri) => {
+                c.jobs_with_slack.insert(runs[ri].job.clone());
+                runs[ri].slack.push((a.clone(), i));
+                runs[ri].evidence.push(i);
+            }
+            None => c.unmatched_slack.push(i),
+        }
+    }
+
+    // 5. Missed runs.
+    let missed = missed_runs(cfg, &runs, &c.coverage);
+    runs.extend(missed);
+
+    for r in &mut runs {
+        r.evidence.sort_unstable();
+        r.evidence.dedup();
+        r.slack.sort_by_key(|(_, ev)| *ev);
+        r.facts.sort_by_key(|(_, ev)| *ev);
+    }
+    runs.sort_by(|a, b| {
+        (a.started_at, &a.job, &a.host, &a.command, a.evidence.first())
+            .cmp(&(b.started_at, &b.job, &b.host, &b.command, b.evidence.first()))
+    });
+    c.runs = runs;
+    c
+}
+
+fn apply_outcome(r: &mut Run, outcome: &Outcome, ev: Ev) {
+    match outcome {
+        Outcome::Ok => {}
+        Outcome::Exit(n) => r.exit = Some((*n, ev)),
+        Outcome::Signal(n, name) => {
+            let what = if name.is_empty() {
+                format!("killed by signal {n}")
+            } else {
+                format!("killed by signal {n} ({name})")
+            };
+            r.sched_failure = Some((what, ev));
+        }
+        Outcome::Failed(why) => {
+            if r.sched_failure.is_none() {
+                r.sched_failure = Some((why.clone(), ev));
+            }
+        }
+    }
+}
+
+fn add_fact(r: &mut Run, fact: &JobFact, ev: Ev) {
+    match fact {
+        JobFact::Slack(a) => r.slack.push((a.clone(), ev)),
+        JobFact::SegmentStart | JobFact::SegmentEnd => {}
+        f => r.facts.push((f.clone(), ev)),
+    }
+    r.evidence.push(ev);
+}
+
+/// For each run, the start of the next run of the same job on the same host.
+fn next_starts(runs: &[Run]) -> Vec<Option<DateTime<Utc>>> {
+    let mut groups: HashMap<(&str, &Option<String>), Vec<usize>> = HashMap::new();
+    for (i, r) in runs.iter().enumerate() {
+        groups.entry((&r.job, &r.host)).or_default().push(i);
+    }
+    let mut out = vec![None; runs.len()];
+    for (_, mut list) in groups {
+        list.sort_by_key(|&i| (runs[i].started_at, i));
+        for w in list.windows(2) {
+            out[w[0]] = Some(runs[w[1]].started_at);
+        }
+    }
+    out
+}
+
+/// Does a run's output span (start − 60 s to the next run's start) hold `t`?
+fn holds_output(r: &Run, next: Option<DateTime<Utc>>, t: DateTime<Utc>) -> bool {
+    r.missed.is_none() && t >= r.started_at - Duration::seconds(60) && next.is_none_or(|n| t < n - Duration::seconds(60))
+}
+
+/// A host named by a folder in a job log's path (`web-01/jobs/backup.log`).
+fn path_host_hint(paths: &[String], e: &Event, runs: &[Run], list: Option<&Vec<usize>>) -> Option<String> {
+    let list = list?;
+    let text_hosts: BTreeSet<&str> = list.iter().filter_map(|&i| runs[i].host.as_deref()).collect();
+    if text_hosts.len() < 2 {
+        return None;
+    }
+    let path = paths.get(e.loc.source as usize)?;
+    let comps: Vec<String> = std::path::Path::new(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect();
+    text_hosts.into_iter().find(|h| comps.iter().any(|c| c == h)).map(str::to_string)
+}
+
+/// A Slack record's job as a run's job: itself when known, else its derived
+/// name (`backup.sh` → `backup`).
+fn normalize_job(j: &str, known: &BTreeSet<String>, cfg: &Config) -> String {
+    if known.contains(j) {
+        return j.to_string();
+    }
+    if let Some(p) = cfg.job_for(j) {
+        return p.name.clone();
+    }
+    let derived = jobname::from_command(j);
+    if known.contains(&derived) {
+        return derived;
+    }
+    j.to_string()
+}
+
+/// systemd: runs per (host, unit), ended by their end lines; which units
+/// are jobs is decided at the end (SPEC §1.1).
+fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
+    let mut timers: BTreeSet<&str> = BTreeSet::new();
+    let mut qualified: BTreeSet<(HostKey, String)> = BTreeSet::new();
+    let mut open: HashMap<(HostKey, String), usize> = HashMap::new();
+    // Old systemd: runs started by description, unit not yet known.
+    let mut by_desc: HashMap<(HostKey, String), usize> = HashMap::new();
+    let mut desc_unit: HashMap<(HostKey, String), String> = HashMap::new();
+    let mut unit_runs: Vec<Run> = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        let h = host_key(&e.host);
+        let (unit, desc, msg) = match &e.kind {
+            Kind::Timer { service } => {
+                timers.insert(service);
+                continue;
+            }
+            Kind::Unit { unit, desc, msg } => (unit, desc, msg),
+            _ => continue,
+        };
+        let mut unit = unit.clone();
+        if unit.is_empty() {
+            if let Some(d) = desc {
+                if let Some(u) = desc_unit.get(&(h.clone(), d.clone())) {
+                    unit = u.clone();
+                }
+            }
+        }
+        if unit.is_empty() {
+            // Description only, unit unknown yet.
+            let d = desc.clone().unwrap_or_default();
+            match msg {
+                UnitMsg::Starting => {
+                    let mut r = Run::new(String::new(), e.host.clone(), Scheduler::Systemd, e.time, i);
+                    r.command = Some(d.clone());
+                    by_desc.insert((h, d), unit_runs.len());
+                    unit_runs.push(r);
+                }
+                UnitMsg::Finished | UnitMsg::End(_) | UnitMsg::Started => {
+                    if let Some(&ri) = by_desc.get(&(h.clone(), d.clone())) {
+                        let r = &mut unit_runs[ri];
+                        if r.ended_at.is_none() || matches!(msg, UnitMsg::End(_)) {
+                            if let UnitMsg::End(o) = msg {
+                                apply_outcome(r, o, i);
+                                r.end(e.time);
+                            } else if matches!(msg, UnitMsg::Finished) {
+                                r.end(e.time);
+                            }
+                        }
+                        r.evidence.push(i);
+                        if matches!(msg, UnitMsg::Finished | UnitMsg::End(Outcome::Failed(_))) {
+                            if let Some(u) = &r.unit {
+                                qualified.insert((h, u.clone()));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let key = (h.clone(), unit.clone());
+        match msg {
+            UnitMsg::Starting => {
+                let mut r = Run::new(String::new(), e.host.clone(), Scheduler::Systemd, e.time, i);
+                r.unit = Some(unit.clone());
+                r.command = Some(unit.clone());
+                if let Some(d) = desc {
+                    desc_unit.insert((h.clone(), d.clone()), unit.clone());
+                }
+                open.insert(key, unit_runs.len());
+                unit_runs.push(r);
+            }
+            _ => {
+                // Bind an open description-only run on this host to the unit.
+                let ri = match open.get(&key) {
+                    Some(&ri) if unit_runs[ri].ended_at.is_none() || !matches!(msg, UnitMsg::MainExited(_)) => Some(ri),
+                    _ => {
+                        let cands: Vec<(String, usize)> = by_desc
+                            .iter()
+                            .filter(|((hh, _), ri)| *hh == h && unit_runs[**ri].unit.is_none() && unit_runs[**ri].ended_at.is_none())
+                            .map(|((_, d), ri)| (d.clone(), *ri))
+                            .collect();
+                        if cands.len() == 1 && !matches!(msg, UnitMsg::Note | UnitMsg::Started) {
+                            let (d, ri) = cands[0].clone();
+                            unit_runs[ri].unit = Some(unit.clone());
+                            desc_unit.insert((h.clone(), d), unit.clone());
+                            open.insert(key.clone(), ri);
+                            Some(ri)
+                        } else {
+                            None
+                        }
+                    }
+                };
+                let ri = match (ri, msg) {
+                    (Some(ri), _) => ri,
+                    // An end with no start in the input: the run began before
+                    // the logs did. Keep it.
+                    (None, UnitMsg::Finished | UnitMsg::End(_) | UnitMsg::MainExited(_)) => {
+                        let mut r = Run::new(String::new(), e.host.clone(), Scheduler::Systemd, e.time, i);
+                        r.unit = Some(unit.clone());
+                        r.command = Some(unit.clone());
+                        open.insert(key.clone(), unit_runs.len());
+                        unit_runs.push(r);
+                        unit_runs.len() - 1
+                    }
+                    (None, _) => continue,
+                };
+                let r = &mut unit_runs[ri];
+                if r.unit.is_none() {
+                    r.unit = Some(unit.clone());
+                }
+                r.evidence.push(i);
+                match msg {
+                    UnitMsg::MainExited(o) => apply_outcome(r, o, i),
+                    UnitMsg::End(o) => {
+                        apply_outcome(r, o, i);
+                        r.end(e.time);
+                        if matches!(o, Outcome::Failed(_)) {
+                            qualified.insert(key.clone());
+                        }
+                    }
+                    UnitMsg::Finished => {
+                        r.end(e.time);
+                        qualified.insert(key.clone());
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    for mut r in unit_runs {
+        let Some(unit) = r.unit.clone() else {
+            // Never tied to a unit: a job only when the config names it.
+            if let Some(j) = r.command.as_deref().and_then(|d| cfg.job_for(d)) {
+                r.job = j.name.clone();
+                runs.push(r);
+            }
+            continue;
+        };
+        let h = host_key(&r.host);
+        let desc = r.command.clone();
+        let named = cfg.job_for(&unit).is_some() || cfg.job_named(&jobname::from_unit(&unit)).is_some();
+        if named || timers.contains(unit.as_str()) || qualified.contains(&(h, unit.clone())) {
+            r.job = unit_job_name(cfg, &unit, desc.as_deref());
+            r.command = Some(unit);
+            runs.push(r);
+        }
+    }
+}
+
+/// Scheduled times (config `schedule`, in the config's zone) inside the span
+/// a host's scheduler lines cover, with no run of the job near them.
+fn missed_runs(cfg: &Config, runs: &[Run], coverage: &BTreeMap<String, (DateTime<Utc>, DateTime<Utc>)>) -> Vec<Run> {
+    let mut out = Vec::new();
+    for job in &cfg.jobs {
+        let Some(sched) = &job.schedule else { continue };
+        let mine: Vec<&Run> = runs.iter().filter(|r| r.job == job.name).collect();
+        let mut hosts: BTreeSet<String> = job.hosts.iter().cloned().collect();
+        if hosts.is_empty() {
+            hosts = mine.iter().filter_map(|r| r.host.clone()).collect();
+        }
+        if hosts.is_empty() {
+            hosts = coverage.keys().filter(|h| !h.is_empty()).cloned().collect();
+        }
+        let kind = mine.first().map(|r| r.sched).unwrap_or(Scheduler::Cron);
+        for host in hosts {
+            let Some(&(from, to)) = coverage.get(&host) else { continue };
+            let mut starts: Vec<DateTime<Utc>> = mine
+                .iter()
+                .filter(|r| r.host.as_deref() == Some(host.as_str()))
+                .map(|r| r.started_at)
+                .collect();
+            starts.sort();
+            let from_local = from.with_timezone(&cfg.zone);
+            let mut count = 0;
+            for s in sched.iter_from(from_local, croner::Direction::Forward) {
+                let s = s.with_timezone(&Utc);
+                if s + job.grace > to || count > 100_000 {
+                    break;
+                }
+                count += 1;
+                let lo = s - Duration::seconds(60);
+                let hi = s + job.grace;
+                let i = starts.partition_point(|t| *t < lo);
+                if starts.get(i).is_some_and(|t| *t <= hi) {
+                    continue;
+                }
+                let mut r = Run::new(job.name.clone(), Some(host.clone()), kind, s, 0);
+                r.evidence.clear();
+                r.ends_expected = false;
+                r.missed = Some(Missed {
+                    schedule: job.schedule_text.clone().unwrap_or_default(),
+                    grace: job.grace,
+                    config_line: job.schedule_line,
+                });
+                out.push(r);
+            }
+        }
+    }
+    out
+}

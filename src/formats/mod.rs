@@ -1,0 +1,370 @@
+//! The closed set of input formats, and how a line is read by each.
+//!
+//! For every line a parser answers one of three things ([`Verdict`]): an
+//! event, noise (a line of a known shape that is not about cron runs), or
+//! malformed (with a reason). Scheduler inputs mix framings freely, so one
+//! reader handles them all: syslog framing ([`syslog`]), `journalctl -o json`
+//! ([`journal`]), then the message by ident ([`cron`], [`systemd`]).
+//!
+//! Most syslog lines are noise. [`parse_syslog_chunk`] finds the few worth
+//! parsing with one literal search over the whole chunk, and gives every
+//! other line only a byte test for its framing.
+
+pub mod cron;
+pub mod joblog;
+pub mod journal;
+pub mod slack;
+pub mod syslog;
+pub mod systemd;
+
+use crate::event::Kind;
+use crate::time::Stamp;
+use aho_corasick::AhoCorasick;
+use joblog::Facts;
+use std::sync::LazyLock;
+
+/// An event as a parser sees it, before its time is resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub stamp: Stamp,
+    pub host: Option<String>,
+    pub kind: Kind,
+    /// The evidence text.
+    pub text: String,
+}
+
+/// A parser's answer for one line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Event(Parsed),
+    Noise,
+    Malformed(&'static str),
+}
+
+/// The three kinds of input, as `inputs[].kind` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputKind {
+    Syslog,
+    JobLog,
+    Slack,
+}
+
+impl InputKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputKind::Syslog => "syslog",
+            InputKind::JobLog => "job-log",
+            InputKind::Slack => "slack",
+        }
+    }
+}
+
+/// The event a scheduler's message means, by ident.
+pub fn scheduler_message(ident: &str, pid: Option<u32>, msg: &str) -> Option<Kind> {
+    let (base, _) = cron::split_ident(ident);
+    if base == "systemd" {
+        return systemd::parse(msg);
+    }
+    cron::parse(ident, pid, msg)
+}
+
+/// Parse one syslog record (already split from a stream line).
+pub fn parse_syslog_record(rec: &str) -> Result<Option<Parsed>, syslog::FrameError> {
+    let f = syslog::parse_frame(rec)?;
+    Ok(scheduler_message(f.ident, f.pid, f.msg).map(|kind| Parsed {
+        stamp: f.stamp,
+        host: f.host.map(str::to_string),
+        kind,
+        text: rec.to_string(),
+    }))
+}
+
+/// Per-input line counts, as `inputs[]` reports them. Every physical line is
+/// exactly one of recognized, ignored or malformed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub lines: u64,
+    pub recognized: u64,
+    pub ignored: u64,
+    pub malformed: u64,
+    /// Lines that were not valid UTF-8 (read lossily; also in one of the above).
+    pub invalid_utf8: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, o: &Counts) {
+        self.lines += o.lines;
+        self.recognized += o.recognized;
+        self.ignored += o.ignored;
+        self.malformed += o.malformed;
+        self.invalid_utf8 += o.invalid_utf8;
+    }
+}
+
+/// How many malformed examples a chunk keeps (the report shows a few).
+pub const EXAMPLES: usize = 5;
+
+/// The result of parsing a chunk of a scheduler input.
+#[derive(Debug, Default)]
+pub struct ChunkOut {
+    /// (0-based line index within the chunk, event).
+    pub events: Vec<(u64, Parsed)>,
+    pub counts: Counts,
+    /// (0-based line index, reason): the first few malformed lines.
+    pub malformed: Vec<(u64, &'static str)>,
+    /// The stamp of the chunk's last framed line (for "end of inputs").
+    pub last_stamp: Option<Stamp>,
+}
+
+/// Literal prefilter: a scheduler line holds one of these somewhere.
+static PREFILTER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(["cron", "CRON", "Cron", "systemd", "run-parts"])
+        .unwrap()
+});
+
+/// Cheap framing test for a line the prefilter skipped: a month or weekday
+/// name, an ISO date, or `<PRI>` at the start.
+fn framed_guess(b: &[u8]) -> bool {
+    match b.first() {
+        Some(b'<') => b.len() > 2 && b[1].is_ascii_digit(),
+        Some(c) if c.is_ascii_digit() => b.len() > 10 && (b[4] == b'-' || b[4] == b' '),
+        Some(c) if c.is_ascii_alphabetic() => {
+            b.len() > 4
+                && b[3] == b' '
+                && (crate::time::month_from_abbr(&b[..3]).is_some()
+                    || matches!(&b[..3], b"Mon" | b"Tue" | b"Wed" | b"Thu" | b"Fri" | b"Sat" | b"Sun"))
+        }
+        _ => false,
+    }
+}
+
+/// Parse a chunk of complete lines of a scheduler input (syslog in any
+/// framing, or journal JSON).
+pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
+    let mut out = ChunkOut::default();
+    let valid_utf8 = std::str::from_utf8(chunk).is_ok();
+    let mut hits = PREFILTER.find_iter(chunk).map(|m| m.start()).peekable();
+    let mut last_framed: Option<(usize, usize)> = None;
+    let mut pos = 0;
+    let mut idx: u64 = 0;
+    while pos < chunk.len() {
+        let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
+        let mut line = &chunk[pos..end];
+        if line.last() == Some(&b'\r') {
+            line = &line[..line.len() - 1];
+        }
+        let mut hit = false;
+        while let Some(&m) = hits.peek() {
+            if m < pos {
+                hits.next();
+            } else {
+                hit = m < end;
+                break;
+            }
+        }
+        out.counts.lines += 1;
+        if !valid_utf8 && std::str::from_utf8(line).is_err() {
+            out.counts.invalid_utf8 += 1;
+        }
+        let is_json = line.first() == Some(&b'{');
+        if hit || is_json {
+            let text = String::from_utf8_lossy(line);
+            let verdict = if is_json {
+                journal::parse(&text, facts)
+            } else {
+                record_verdict(&text, &mut out.events, idx)
+            };
+            if !matches!(verdict, Verdict::Malformed(_)) {
+                last_framed = Some((pos, pos + line.len()));
+            }
+            match verdict {
+                Verdict::Event(p) => {
+                    out.counts.recognized += 1;
+                    out.events.push((idx, p));
+                }
+                Verdict::Noise => out.counts.ignored += 1,
+                Verdict::Malformed(why) => {
+                    out.counts.malformed += 1;
+                    if out.malformed.len() < EXAMPLES {
+                        out.malformed.push((idx, why));
+                    }
+                }
+            }
+        } else if line.is_empty() || line[0] == b' ' || line[0] == b'\t' {
+            // Blank, or a continuation of the record before (tab-continued
+            // multi-line messages).
+            out.counts.ignored += 1;
+        } else if framed_guess(line) {
+            out.counts.ignored += 1;
+            last_framed = Some((pos, pos + line.len()));
+        } else {
+            out.counts.malformed += 1;
+            if out.malformed.len() < EXAMPLES {
+                out.malformed.push((idx, syslog::FrameError::NoTimestamp.reason()));
+            }
+        }
+        idx += 1;
+        pos = end + 1;
+    }
+    if let Some((s, e)) = last_framed {
+        let text = String::from_utf8_lossy(&chunk[s..e]);
+        out.last_stamp = if text.starts_with('{') {
+            match journal::parse(&text, facts) {
+                Verdict::Event(p) => Some(p.stamp),
+                _ => None,
+            }
+        } else {
+            syslog::split_records(&text)
+                .filter_map(|r| syslog::parse_frame(r).ok())
+                .last()
+                .map(|f| f.stamp)
+        };
+    }
+    out
+}
+
+/// The verdict for a physical line that may hold several records: every
+/// recognised record but the last goes straight into `events`; the line is
+/// recognised if any record was, else noise if any record was framed (or the
+/// line continues the one before), else malformed.
+fn record_verdict(text: &str, events: &mut Vec<(u64, Parsed)>, idx: u64) -> Verdict {
+    let mut found: Vec<Parsed> = Vec::new();
+    let mut framed = false;
+    let mut first_err = None;
+    for (n, rec) in syslog::split_records(text).enumerate() {
+        match parse_syslog_record(rec) {
+            Ok(Some(p)) => found.push(p),
+            Ok(None) => framed = true,
+            Err(syslog::FrameError::NoTag) => framed = true,
+            Err(e) => {
+                // A stream line's leading fragment continues the record before.
+                if n == 0 && (rec.starts_with([' ', '\t']) || text.len() > rec.len()) {
+                    framed = true;
+                } else if first_err.is_none() {
+                    first_err = Some(e);
+                }
+            }
+        }
+    }
+    match found.pop() {
+        Some(last) => {
+            events.extend(found.into_iter().map(|p| (idx, p)));
+            Verdict::Event(last)
+        }
+        None if framed => Verdict::Noise,
+        None if text.starts_with([' ', '\t']) => Verdict::Noise,
+        None => Verdict::Malformed(first_err.map_or("not a syslog line", |e| e.reason())),
+    }
+}
+
+/// What a file holds, guessed from its first lines (folder mode).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sniffed {
+    Scheduler,
+    Slack,
+    JobLog,
+    /// Not text, or nothing in it.
+    Skip(&'static str),
+}
+
+/// Decide what a file holds from a sample of its first lines.
+pub fn sniff(sample: &[u8]) -> (Sniffed, String) {
+    if sample.is_empty() {
+        return (Sniffed::Skip("empty file"), "empty".into());
+    }
+    let binary = sample.iter().take(8192).filter(|b| **b == 0).count();
+    if binary > 0 {
+        return (Sniffed::Skip("binary content (NUL bytes)"), "binary".into());
+    }
+    let text = String::from_utf8_lossy(sample);
+    let (mut sched, mut slack_n, mut json_sched, mut json_slack, mut n) = (0usize, 0usize, 0usize, 0usize, 0usize);
+    for line in text.lines().take(200) {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        n += 1;
+        if t.starts_with('{') {
+            if let Ok(serde_json::Value::Object(o)) = serde_json::from_str::<serde_json::Value>(t) {
+                if o.contains_key("__REALTIME_TIMESTAMP") {
+                    json_sched += 1;
+                } else if o.contains_key("response")
+                    || o.contains_key("http_status")
+                    || (o.contains_key("method") && (o.contains_key("channel") || o.contains_key("ok")))
+                {
+                    json_slack += 1;
+                }
+            }
+            continue;
+        }
+        if syslog::split_records(t).any(|r| syslog::parse_frame(r).is_ok_and(|f| f.tagged)) {
+            sched += 1;
+        } else if t.contains(" body=") || (t.contains("method=") && t.contains("status=")) {
+            slack_n += 1;
+        }
+    }
+    if n == 0 {
+        return (Sniffed::Skip("no text lines"), "blank".into());
+    }
+    let half = n.div_ceil(2);
+    if json_sched >= half || json_sched > 0 && json_sched + sched >= half {
+        return (Sniffed::Scheduler, format!("{json_sched} of {n} sampled lines are journal JSON"));
+    }
+    if sched >= half {
+        return (Sniffed::Scheduler, format!("{sched} of {n} sampled lines have a syslog header"));
+    }
+    if json_slack + slack_n >= half {
+        return (Sniffed::Slack, format!("{} of {n} sampled lines are Slack API records", json_slack + slack_n));
+    }
+    (Sniffed::JobLog, format!("{n} sampled lines, neither syslog nor Slack records"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> Facts {
+        Facts::new(None, &[]).unwrap()
+    }
+
+    #[test]
+    fn chunk_counts_every_line_once() {
+        let chunk = b"Jan 22 07:53:01 myhostname.myhost.com CRON[31051]: (root) CMD (touch /var/run/crond.somecheck)\n\
+MMM 22 07:54:32 myhostname.myhost.com anacron[29782]: Normal exit (1 job run)\n\
+Nov 18 01:15:20 myhostname.myhost.com aprocess[10100]: This is a multi-line message that screws up\n\
+\tmany syslog parsers.\n\
+Nov 18 01:15:43: --- last message repeated 5 times ---\n\
+garbage \xff\xfe line\n\
+Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure";
+        let out = parse_syslog_chunk(chunk, &facts());
+        assert_eq!(out.counts.lines, 7);
+        assert_eq!(out.counts.recognized, 1);
+        assert_eq!(out.counts.malformed, 2);
+        assert_eq!(out.counts.ignored, 4);
+        assert_eq!(out.counts.invalid_utf8, 1);
+        assert_eq!(out.events.len(), 1);
+        assert_eq!(out.malformed.iter().map(|m| m.0).collect::<Vec<_>>(), vec![1, 5]);
+        assert!(out.last_stamp.is_some());
+    }
+
+    #[test]
+    fn stream_line_gives_every_record() {
+        let chunk = b"<78>Mar  6 04:07:23 hostname cron[18786]: (CRON) INFO (pidfile fd = 3)<78>Mar  6 04:07:23 hostname cron[18786]: (CRON) INFO (Skipping @reboot jobs -- not system startup)\n";
+        let out = parse_syslog_chunk(chunk, &facts());
+        assert_eq!(out.counts.lines, 1);
+        assert_eq!(out.counts.recognized, 1);
+        assert_eq!(out.events.len(), 2);
+    }
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(sniff(b"Dec  3 04:00:01 web-01 CRON[1]: (root) CMD (x)\n").0, Sniffed::Scheduler);
+        assert_eq!(sniff(br##"{"ts":"2026-12-03T04:00:07Z","job":"b","method":"chat.postMessage","channel":"#a","http_status":200,"response":{"ok":true}}"##).0, Sniffed::Slack);
+        assert_eq!(sniff(br#"{"__REALTIME_TIMESTAMP":"1","MESSAGE":"x"}"#).0, Sniffed::Scheduler);
+        assert_eq!(sniff(b"2026-12-03 04:00:01 starting backup\nexit code 0\n").0, Sniffed::JobLog);
+        assert!(matches!(sniff(b"\x00\x01\x02").0, Sniffed::Skip(_)));
+    }
+}

@@ -1,0 +1,153 @@
+//! systemd's messages about units, current and older wordings.
+//!
+//! systemd ≥ 253 names the unit in its start/finish lines (`Starting
+//! backup.service - Nightly backup...`); older versions wrote only the
+//! description (`Starting Nightly backup...`), and name the unit only in
+//! `U: …` lines. Both are parsed here; `correlate` ties descriptions to units.
+
+use crate::event::{Kind, Outcome, UnitMsg};
+
+const UNIT_SUFFIXES: [&str; 11] = [
+    ".service", ".timer", ".scope", ".slice", ".socket", ".target", ".mount", ".path",
+    ".device", ".swap", ".automount",
+];
+
+fn is_unit(s: &str) -> bool {
+    !s.contains(' ') && UNIT_SUFFIXES.iter().any(|suf| s.len() > suf.len() && s.ends_with(suf))
+}
+
+/// `U - Desc` (new) or `Desc` (old) → (unit, description).
+fn unit_and_desc(s: &str) -> (String, Option<String>) {
+    if let Some((u, d)) = s.split_once(" - ") {
+        if is_unit(u) {
+            return (u.to_string(), Some(d.to_string()));
+        }
+    }
+    if is_unit(s) {
+        return (s.to_string(), None);
+    }
+    (String::new(), Some(s.to_string()))
+}
+
+fn unit_event(unit: String, desc: Option<String>, msg: UnitMsg) -> Kind {
+    if let Some(service) = unit.strip_suffix(".timer") {
+        return Kind::Timer {
+            service: format!("{service}.service"),
+        };
+    }
+    Kind::Unit { unit, desc, msg }
+}
+
+/// Parse a message logged by `systemd` (pid 1 or a user instance).
+pub fn parse(msg: &str) -> Option<Kind> {
+    let msg = msg.trim_end();
+    if let Some(r) = msg.strip_prefix("Starting ") {
+        let r = r.strip_suffix("...").or_else(|| r.strip_suffix('…'))?;
+        let (u, d) = unit_and_desc(r);
+        return Some(unit_event(u, d, UnitMsg::Starting));
+    }
+    if let Some(r) = msg.strip_prefix("Started ") {
+        let (u, d) = unit_and_desc(r.strip_suffix('.').unwrap_or(r));
+        return Some(unit_event(u, d, UnitMsg::Started));
+    }
+    if let Some(r) = msg.strip_prefix("Finished ") {
+        let (u, d) = unit_and_desc(r.strip_suffix('.').unwrap_or(r));
+        return Some(unit_event(u, d, UnitMsg::Finished));
+    }
+    if let Some(r) = msg.strip_prefix("Failed to start ") {
+        let (u, d) = unit_and_desc(r.strip_suffix('.').unwrap_or(r));
+        return Some(unit_event(u, d, UnitMsg::End(Outcome::Failed("failed to start".into()))));
+    }
+    // Very old systemd: `Unit backup.service entered failed state.`
+    if let Some(r) = msg.strip_prefix("Unit ") {
+        if let Some(u) = r.strip_suffix(" entered failed state.") {
+            if is_unit(u) {
+                return Some(unit_event(u.to_string(), None, UnitMsg::End(Outcome::Failed("entered failed state".into()))));
+            }
+        }
+    }
+    // `U: …`
+    let (unit, rest) = msg.split_once(": ")?;
+    if !is_unit(unit) {
+        // Old: `backup.service failed.`
+        if let Some(u) = msg.strip_suffix(" failed.") {
+            if is_unit(u) {
+                return Some(unit_event(u.to_string(), None, UnitMsg::End(Outcome::Failed("failed".into()))));
+            }
+        }
+        return None;
+    }
+    let unit = unit.to_string();
+    let m = if rest.starts_with("Deactivated successfully") || rest.starts_with("Succeeded") {
+        UnitMsg::End(Outcome::Ok)
+    } else if let Some(r) = rest.strip_prefix("Main process exited, ") {
+        UnitMsg::MainExited(parse_exit(r))
+    } else if let Some(r) = rest.strip_prefix("Control process exited, ") {
+        UnitMsg::MainExited(parse_exit(r))
+    } else if let Some(r) = rest.strip_prefix("Failed with result '") {
+        let why = r.split('\'').next().unwrap_or("failed");
+        UnitMsg::End(Outcome::Failed(why.to_string()))
+    } else if rest.starts_with("start operation timed out") {
+        UnitMsg::MainExited(Outcome::Failed("start operation timed out".into()))
+    } else if rest.starts_with("Unit entered failed state") {
+        UnitMsg::End(Outcome::Failed("entered failed state".into()))
+    } else if rest.starts_with("Consumed ") || rest.starts_with("Killing process") {
+        UnitMsg::Note
+    } else {
+        // Daemon chatter (`Scheduled restart job`, `Found left-over process`…).
+        UnitMsg::Note
+    };
+    Some(unit_event(unit, None, m))
+}
+
+/// `code=exited, status=1/FAILURE` / `code=killed, status=9/KILL` /
+/// `code=dumped, status=11/SEGV`.
+fn parse_exit(r: &str) -> Outcome {
+    let code = r.split("code=").nth(1).and_then(|s| s.split(',').next()).unwrap_or("");
+    let status = r.split("status=").nth(1).unwrap_or("").trim_end_matches('.');
+    let (num, name) = status.split_once('/').unwrap_or((status, ""));
+    let num: i32 = num.trim().parse().unwrap_or(-1);
+    match code {
+        "exited" => Outcome::Exit(num),
+        "killed" | "dumped" => Outcome::Signal(num, name.to_string()),
+        other => Outcome::Failed(format!("code={other}, status={status}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(u: &str, d: Option<&str>, msg: UnitMsg) -> Option<Kind> {
+        Some(Kind::Unit { unit: u.into(), desc: d.map(Into::into), msg })
+    }
+
+    #[test]
+    fn real_messages() {
+        let cases: Vec<(&str, Option<Kind>)> = vec![
+            ("Starting backup.service - Nightly backup...", unit("backup.service", Some("Nightly backup"), UnitMsg::Starting)),
+            ("Finished backup.service - Nightly backup.", unit("backup.service", Some("Nightly backup"), UnitMsg::Finished)),
+            ("backup.service: Deactivated successfully.", unit("backup.service", None, UnitMsg::End(Outcome::Ok))),
+            ("backup.service: Succeeded.", unit("backup.service", None, UnitMsg::End(Outcome::Ok))),
+            ("backup.service: Main process exited, code=exited, status=1/FAILURE", unit("backup.service", None, UnitMsg::MainExited(Outcome::Exit(1)))),
+            ("backup.service: Main process exited, code=killed, status=9/KILL", unit("backup.service", None, UnitMsg::MainExited(Outcome::Signal(9, "KILL".into())))),
+            ("backup.service: Failed with result 'exit-code'.", unit("backup.service", None, UnitMsg::End(Outcome::Failed("exit-code".into())))),
+            ("backup.service: Failed with result 'oom-kill'.", unit("backup.service", None, UnitMsg::End(Outcome::Failed("oom-kill".into())))),
+            ("Failed to start backup.service - Nightly backup.", unit("backup.service", Some("Nightly backup"), UnitMsg::End(Outcome::Failed("failed to start".into())))),
+            ("backup.service: start operation timed out. Terminating.", unit("backup.service", None, UnitMsg::MainExited(Outcome::Failed("start operation timed out".into())))),
+            ("backup.service: Consumed 1.234s CPU time.", unit("backup.service", None, UnitMsg::Note)),
+            ("backup.service: Unit entered failed state.", unit("backup.service", None, UnitMsg::End(Outcome::Failed("entered failed state".into())))),
+            ("Unit backup.service entered failed state.", unit("backup.service", None, UnitMsg::End(Outcome::Failed("entered failed state".into())))),
+            // older wording: description only
+            ("Starting Daily apt upgrade and clean activities...", unit("", Some("Daily apt upgrade and clean activities"), UnitMsg::Starting)),
+            ("Started Daily apt upgrade and clean activities.", unit("", Some("Daily apt upgrade and clean activities"), UnitMsg::Started)),
+            // corpus/plaso/syslog_rsyslog_*: cron.service itself
+            ("Started Regular background program processing daemon.", unit("", Some("Regular background program processing daemon"), UnitMsg::Started)),
+            ("Started backup.timer - Run backup daily.", Some(Kind::Timer { service: "backup.service".into() })),
+            ("Reached target multi-user.target - Multi-User System.", None),
+        ];
+        for (msg, want) in cases {
+            assert_eq!(parse(msg), want, "{msg}");
+        }
+    }
+}

@@ -1,0 +1,479 @@
+//! Where the bytes come from: paths, globs, `-`, `.gz`, folders.
+//!
+//! [`plan`] turns what the user named into a sorted list of [`Source`]s, each
+//! with its kind (and, for a job log, its job). In a folder every file is
+//! sniffed by content; [`Plan::skipped`] says what was left out and why, so
+//! `crontriage sources` can show exactly what `report` will read.
+//! [`BlockReader`] reads a source in large line-aligned blocks with bounded
+//! memory: a line longer than [`MAX_LINE`] is cut, flagged and skipped to
+//! its end, so one giant line cannot exhaust memory.
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::event::SourceId;
+use crate::formats::{self, InputKind, Sniffed};
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// Longest line kept; the rest of a longer line is skipped.
+pub const MAX_LINE: usize = 1 << 20;
+/// Bytes read per block.
+pub const BLOCK: usize = 8 << 20;
+
+/// One input to read.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: SourceId,
+    /// As shown in the report: the path as found, or `-` for stdin.
+    pub display: String,
+    /// `None` for stdin.
+    pub path: Option<PathBuf>,
+    pub kind: InputKind,
+    /// The job a job log belongs to.
+    pub job: Option<String>,
+    /// Why it was taken for this kind (folder mode), or the flag that named it.
+    pub why: String,
+}
+
+/// A file in a folder that is not read, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub display: String,
+    pub why: String,
+}
+
+/// What will be read.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub sources: Vec<Source>,
+    pub skipped: Vec<Skipped>,
+    /// Problems reported and passed over (`--keep-going`).
+    pub warnings: Vec<String>,
+}
+
+fn has_glob(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+/// Expand one path argument: `-`, a glob, or a literal path.
+fn expand(arg: &str, flag: &str) -> std::result::Result<Vec<PathBuf>, Error> {
+    if arg == "-" {
+        return Ok(vec![PathBuf::from("-")]);
+    }
+    if has_glob(arg) {
+        let paths = glob::glob(arg).map_err(|e| Error::Usage(format!("{flag} `{arg}`: not a valid glob: {e}")))?;
+        let mut out: Vec<PathBuf> = Vec::new();
+        for p in paths {
+            match p {
+                Ok(p) if p.is_dir() => {}
+                Ok(p) => out.push(p),
+                Err(e) => return Err(Error::input(e.path().display().to_string(), e.error())),
+            }
+        }
+        if out.is_empty() {
+            return Err(Error::input(arg, format!("no file matches this pattern ({flag})")));
+        }
+        out.sort();
+        return Ok(out);
+    }
+    let p = PathBuf::from(arg);
+    match std::fs::metadata(&p) {
+        Ok(m) if m.is_dir() => Err(Error::input(arg, format!("is a directory ({flag} takes files; give a folder as DIR)"))),
+        Ok(_) => Ok(vec![p]),
+        Err(e) => Err(Error::input(arg, io_reason(&e))),
+    }
+}
+
+/// A short reason for an I/O error.
+pub fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Files under `dir`, recursively, sorted; symlinked folders are followed
+/// once (loops are cut), hidden entries skipped.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut BTreeSet<PathBuf>, skipped: &mut Vec<Skipped>, depth: usize) -> io::Result<()> {
+    let canon = dir.canonicalize()?;
+    if !seen.insert(canon) {
+        skipped.push(Skipped {
+            display: dir.display().to_string(),
+            why: "folder already read (symlink loop)".into(),
+        });
+        return Ok(());
+    }
+    if depth > 32 {
+        skipped.push(Skipped {
+            display: dir.display().to_string(),
+            why: "nested more than 32 folders deep".into(),
+        });
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        match std::fs::metadata(&p) {
+            Ok(m) if m.is_dir() => {
+                if let Err(e) = walk(&p, out, seen, skipped, depth + 1) {
+                    skipped.push(Skipped {
+                        display: p.display().to_string(),
+                        why: io_reason(&e),
+                    });
+                }
+            }
+            Ok(m) if m.is_file() => out.push(p),
+            Ok(_) => skipped.push(Skipped {
+                display: p.display().to_string(),
+                why: "not a regular file".into(),
+            }),
+            Err(e) => skipped.push(Skipped {
+                display: p.display().to_string(),
+                why: io_reason(&e),
+            }),
+        }
+    }
+    Ok(())
+}
+
+/// Up to `n` bytes from the start of a file, decompressed when gzip.
+fn sample(path: &Path, n: usize) -> io::Result<Vec<u8>> {
+    let mut r = open_path(path)?;
+    let mut buf = Vec::with_capacity(n);
+    r.by_ref().take(n as u64).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Build the list of sources from flags and folders.
+pub fn plan(cfg: &Config) -> Result<Plan> {
+    let mut plan = Plan::default();
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut stdin_used = false;
+    let mut push = |plan: &mut Plan, path: PathBuf, kind: InputKind, job: Option<String>, why: String| -> Result<()> {
+        let display = path.display().to_string();
+        if display == "-" {
+            if stdin_used {
+                return Err(Error::Usage("`-` (stdin) can be given only once".into()));
+            }
+            stdin_used = true;
+        } else {
+            let key = path.canonicalize().unwrap_or_else(|_| path.clone());
+            if !seen.insert(key) {
+                return Ok(());
+            }
+        }
+        plan.sources.push(Source {
+            id: 0,
+            path: (display != "-").then_some(path),
+            display,
+            kind,
+            job,
+            why,
+        });
+        Ok(())
+    };
+    let flags: [(&Vec<String>, InputKind, &str); 3] = [
+        (&cfg.inputs.syslog, InputKind::Syslog, "--syslog"),
+        (&cfg.inputs.job_log, InputKind::JobLog, "--job-log"),
+        (&cfg.inputs.slack, InputKind::Slack, "--slack"),
+    ];
+    for (args, kind, flag) in flags {
+        for arg in args {
+            let paths = match expand(arg, flag) {
+                Ok(p) => p,
+                Err(e) if cfg.keep_going => {
+                    plan.warnings.push(e.to_string());
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            for p in paths {
+                let job = (kind == InputKind::JobLog).then(|| job_of(cfg, &p));
+                push(&mut plan, p, kind, job, format!("named by {flag}"))?;
+            }
+        }
+    }
+    for dir in &cfg.inputs.dirs {
+        match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::input(
+                    dir.display().to_string(),
+                    "is not a folder (name files with --syslog, --job-log or --slack)",
+                ));
+            }
+            Err(e) => {
+                let err = Error::input(dir.display().to_string(), io_reason(&e));
+                if cfg.keep_going {
+                    plan.warnings.push(err.to_string());
+                    continue;
+                }
+                return Err(err);
+            }
+        }
+        let mut files = Vec::new();
+        let mut walked = BTreeSet::new();
+        walk(dir, &mut files, &mut walked, &mut plan.skipped, 0)
+            .map_err(|e| Error::input(dir.display().to_string(), io_reason(&e)))?;
+        for f in files {
+            let name = f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            if name == "crontriage.toml" {
+                let used = cfg.config_path.as_ref().is_some_and(|c| same_file(c, &f));
+                plan.skipped.push(Skipped {
+                    display: f.display().to_string(),
+                    why: if used { "config (read as crontriage.toml)".into() } else { "config of another folder (not used)".into() },
+                });
+                continue;
+            }
+            let bytes = match sample(&f, 64 * 1024) {
+                Ok(b) => b,
+                Err(e) => {
+                    plan.skipped.push(Skipped {
+                        display: f.display().to_string(),
+                        why: format!("unreadable: {}", io_reason(&e)),
+                    });
+                    continue;
+                }
+            };
+            let (what, why) = formats::sniff(&bytes);
+            let kind = match what {
+                Sniffed::Scheduler => InputKind::Syslog,
+                Sniffed::Slack => InputKind::Slack,
+                Sniffed::JobLog => InputKind::JobLog,
+                Sniffed::Skip(reason) => {
+                    plan.skipped.push(Skipped {
+                        display: f.display().to_string(),
+                        why: reason.to_string(),
+                    });
+                    continue;
+                }
+            };
+            let job = (kind == InputKind::JobLog).then(|| job_of(cfg, &f));
+            push(&mut plan, f, kind, job, why)?;
+        }
+    }
+    plan.sources.sort_by(|a, b| (a.kind, &a.display).cmp(&(b.kind, &b.display)));
+    for (i, s) in plan.sources.iter_mut().enumerate() {
+        s.id = i as SourceId;
+    }
+    Ok(plan)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// The job a job log belongs to: a config `log` glob, else its path.
+fn job_of(cfg: &Config, p: &Path) -> String {
+    if let Some(j) = cfg.job_for_log(p) {
+        return j.name.clone();
+    }
+    formats::joblog::job_from_path(p).unwrap_or_else(|| "stdin".into())
+}
+
+/// Open a file, transparently decompressing gzip (by its magic bytes, not
+/// its name: rotated files are not always named for what they hold).
+pub fn open_path(path: &Path) -> io::Result<Box<dyn Read + Send>> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(io::Error::other("is a directory"));
+    }
+    let f = File::open(path)?;
+    wrap(Box::new(f))
+}
+
+fn wrap(r: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
+    let mut br = BufReader::with_capacity(256 * 1024, r);
+    let magic = br.fill_buf()?;
+    if magic.len() >= 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+        Ok(Box::new(flate2::bufread::MultiGzDecoder::new(br)))
+    } else {
+        Ok(Box::new(br))
+    }
+}
+
+/// Open a source for reading (stdin for `-`).
+pub fn open(src: &Source) -> io::Result<Box<dyn Read + Send>> {
+    match &src.path {
+        Some(p) => open_path(p),
+        None => wrap(Box::new(io::stdin())),
+    }
+}
+
+/// A source's modification time (its reference for year-less stamps).
+pub fn mtime(src: &Source) -> Option<SystemTime> {
+    src.path.as_ref().and_then(|p| std::fs::metadata(p).ok()).and_then(|m| m.modified().ok())
+}
+
+/// A run of complete lines read from a source.
+#[derive(Debug, Default)]
+pub struct Block {
+    pub data: Vec<u8>,
+    /// The block is the first [`MAX_LINE`] bytes of one longer line.
+    pub overlong: bool,
+}
+
+/// Reads line-aligned blocks with bounded memory.
+pub struct BlockReader<R: Read> {
+    r: R,
+    pending: Vec<u8>,
+    eof: bool,
+    /// Skipping the rest of an overlong line.
+    skipping: bool,
+    block: usize,
+}
+
+impl<R: Read> BlockReader<R> {
+    pub fn new(r: R) -> Self {
+        Self::with_block(r, BLOCK)
+    }
+
+    pub fn with_block(r: R, block: usize) -> Self {
+        BlockReader {
+            r,
+            pending: Vec::new(),
+            eof: false,
+            skipping: false,
+            block: block.max(MAX_LINE + 1),
+        }
+    }
+
+    /// Read into `pending` until it holds `want` bytes or the input ends.
+    fn fill(&mut self, want: usize) -> io::Result<()> {
+        while !self.eof && self.pending.len() < want {
+            let old = self.pending.len();
+            self.pending.resize(want, 0);
+            match self.r.read(&mut self.pending[old..]) {
+                Ok(0) => {
+                    self.pending.truncate(old);
+                    self.eof = true;
+                }
+                Ok(n) => self.pending.truncate(old + n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => self.pending.truncate(old),
+                Err(e) => {
+                    self.pending.truncate(old);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The next block, or `None` at the end of the input.
+    pub fn next_block(&mut self) -> io::Result<Option<Block>> {
+        loop {
+            if self.skipping {
+                // Drop bytes up to and including the overlong line's newline.
+                if self.pending.is_empty() {
+                    self.fill(64 * 1024)?;
+                    if self.pending.is_empty() {
+                        self.skipping = false;
+                        return Ok(None);
+                    }
+                }
+                match memchr::memchr(b'\n', &self.pending) {
+                    Some(i) => {
+                        self.pending.drain(..=i);
+                        self.skipping = false;
+                    }
+                    None => {
+                        self.pending.clear();
+                        continue;
+                    }
+                }
+            }
+            self.fill(self.block)?;
+            if self.pending.is_empty() {
+                return Ok(None);
+            }
+            if let Some(last_nl) = memchr::memrchr(b'\n', &self.pending) {
+                // The first line of the block may itself be overlong.
+                let first_nl = memchr::memchr(b'\n', &self.pending).unwrap_or(last_nl);
+                if first_nl > MAX_LINE {
+                    return Ok(Some(self.cut_overlong()));
+                }
+                let rest = self.pending.split_off(last_nl + 1);
+                let data = std::mem::replace(&mut self.pending, rest);
+                return Ok(Some(Block { data, overlong: false }));
+            }
+            if self.eof {
+                if self.pending.len() > MAX_LINE {
+                    return Ok(Some(self.cut_overlong()));
+                }
+                // The last line, without a newline.
+                return Ok(Some(Block {
+                    data: std::mem::take(&mut self.pending),
+                    overlong: false,
+                }));
+            }
+            if self.pending.len() > MAX_LINE {
+                return Ok(Some(self.cut_overlong()));
+            }
+        }
+    }
+
+    fn cut_overlong(&mut self) -> Block {
+        let mut data = std::mem::take(&mut self.pending);
+        let rest = data.split_off(MAX_LINE);
+        match memchr::memchr(b'\n', &rest) {
+            Some(i) => self.pending = rest[i + 1..].to_vec(),
+            None => self.skipping = !self.eof,
+        }
+        Block { data, overlong: true }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(input: &[u8], block: usize) -> Vec<(Vec<u8>, bool)> {
+        let mut r = BlockReader::with_block(input, block);
+        let mut out = Vec::new();
+        while let Some(b) = r.next_block().unwrap() {
+            out.push((b.data, b.overlong));
+        }
+        out
+    }
+
+    #[test]
+    fn blocks_are_line_aligned_and_keep_last_line() {
+        let input = b"a\nbb\nccc";
+        let out = blocks(input, 0);
+        let joined: Vec<u8> = out.iter().flat_map(|b| b.0.clone()).collect();
+        assert_eq!(joined, input);
+        assert!(out.iter().all(|b| !b.1));
+    }
+
+    #[test]
+    fn overlong_line_is_cut_and_skipped() {
+        let mut input = b"first\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', MAX_LINE * 3));
+        input.extend(b"\nafter\n");
+        let out = blocks(&input, 0);
+        assert_eq!(out[0], (b"first\n".to_vec(), false));
+        assert_eq!(out[1].0.len(), MAX_LINE);
+        assert!(out[1].1);
+        assert_eq!(out[2], (b"after\n".to_vec(), false));
+        assert_eq!(out.len(), 3);
+    }
+
+    #[test]
+    fn overlong_last_line_without_newline() {
+        let input = vec![b'y'; MAX_LINE + 10];
+        let out = blocks(&input, 0);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].1);
+    }
+}

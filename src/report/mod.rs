@@ -1,0 +1,394 @@
+//! One report model, several renderers. [`build`] turns runs and verdicts
+//! into the [`Report`] every format prints — redacted, sorted, with stable
+//! ids — so renderers never recompute or re-judge anything.
+//!
+//! The JSON form of [`Report`] is the stable schema of SPEC §4
+//! (`schema_version: 1`); fields that only the human formats show
+//! (per-job health, diagnostics) are skipped in JSON.
+
+pub mod csv;
+pub mod explain;
+pub mod html;
+pub mod markdown;
+pub mod table;
+
+use crate::classify::{Category, Verdict};
+use crate::correlate::Run;
+use crate::event::Event;
+use crate::formats::Counts;
+use crate::input::{Skipped, Source};
+use crate::redact::redact;
+use crate::time::rfc3339;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Longest evidence text shown; longer lines are cut with `…`.
+pub const MAX_EVIDENCE_TEXT: usize = 2000;
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct InputReport {
+    pub path: String,
+    pub kind: String,
+    pub lines: u64,
+    pub recognized: u64,
+    pub ignored: u64,
+    pub malformed: u64,
+}
+
+/// Runs per category, every category present, in SPEC order.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
+pub struct ByCategory {
+    pub ok: u64,
+    #[serde(rename = "execution-failed")]
+    pub execution_failed: u64,
+    #[serde(rename = "delivery-failed")]
+    pub delivery_failed: u64,
+    #[serde(rename = "misrouted-target")]
+    pub misrouted_target: u64,
+    #[serde(rename = "billing-inactive")]
+    pub billing_inactive: u64,
+    pub missed: u64,
+}
+
+impl ByCategory {
+    pub fn add(&mut self, c: Category) {
+        *self.slot(c) += 1;
+    }
+
+    fn slot(&mut self, c: Category) -> &mut u64 {
+        match c {
+            Category::Ok => &mut self.ok,
+            Category::ExecutionFailed => &mut self.execution_failed,
+            Category::DeliveryFailed => &mut self.delivery_failed,
+            Category::MisroutedTarget => &mut self.misrouted_target,
+            Category::BillingInactive => &mut self.billing_inactive,
+            Category::Missed => &mut self.missed,
+        }
+    }
+
+    pub fn get(&self, c: Category) -> u64 {
+        let mut copy = self.clone();
+        *copy.slot(c)
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
+pub struct Summary {
+    pub runs: u64,
+    pub by_category: ByCategory,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct ExecutionReport {
+    pub status: String,
+    pub exit_code: Option<i32>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct DeliveryReport {
+    pub status: String,
+    pub attempts: usize,
+    pub target: Option<String>,
+    pub expected_target: Option<String>,
+    pub error: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct BillingReport {
+    pub layer: String,
+    pub marker: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct EvidenceLine {
+    pub path: String,
+    pub line: u64,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct RunReport {
+    pub id: String,
+    pub job: String,
+    pub host: Option<String>,
+    pub user: Option<String>,
+    pub command: Option<String>,
+    pub scheduler: String,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub duration_s: Option<f64>,
+    pub category: String,
+    pub categories: Vec<String>,
+    pub execution: ExecutionReport,
+    pub delivery: DeliveryReport,
+    pub billing: Option<BillingReport>,
+    pub reason: String,
+    pub evidence: Vec<EvidenceLine>,
+    #[serde(skip)]
+    pub started: Option<DateTime<Utc>>,
+}
+
+/// Per-job health for the human formats: what push-monitor users ask for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobHealth {
+    pub job: String,
+    pub runs: u64,
+    pub by_category: ByCategory,
+    /// Consecutive non-ok runs up to the latest one.
+    pub failing_streak: u64,
+    /// Start of the latest ok run.
+    pub last_ok: Option<String>,
+    /// Category of the latest run.
+    pub last: Option<String>,
+}
+
+/// What the human formats add after the runs: skipped lines and files.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Diagnostics {
+    /// `path:line: reason` for the first malformed lines of each input.
+    pub malformed: Vec<String>,
+    /// Inputs with invalid UTF-8 lines: (path, count).
+    pub invalid_utf8: Vec<(String, u64)>,
+    /// Inputs cut short and read in part (`--keep-going`), and other warnings.
+    pub warnings: Vec<String>,
+    /// Slack records that matched no run: count and first examples.
+    pub unmatched_slack: u64,
+    pub unmatched_examples: Vec<String>,
+    /// Folder files not read, and why.
+    pub skipped: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Report {
+    pub schema_version: u32,
+    pub inputs: Vec<InputReport>,
+    pub summary: Summary,
+    pub runs: Vec<RunReport>,
+    #[serde(skip)]
+    pub jobs: Vec<JobHealth>,
+    #[serde(skip)]
+    pub diagnostics: Diagnostics,
+    /// The zone used for zone-less stamps (shown by the human formats).
+    #[serde(skip)]
+    pub zone: String,
+}
+
+/// What `build` needs about each input.
+pub struct InputOutcome<'a> {
+    pub source: &'a Source,
+    pub counts: Counts,
+    pub malformed: &'a [(u64, String)],
+    pub error: Option<&'a str>,
+}
+
+fn cut(s: &str) -> String {
+    if s.len() <= MAX_EVIDENCE_TEXT {
+        return s.to_string();
+    }
+    let mut end = MAX_EVIDENCE_TEXT;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+fn evidence_line(path: &str, line: u64, text: &str) -> EvidenceLine {
+    EvidenceLine {
+        path: redact(path),
+        line,
+        text: redact(&cut(text)),
+    }
+}
+
+/// Everything the report is built from.
+pub struct Parts<'a> {
+    pub inputs: Vec<InputOutcome<'a>>,
+    pub events: &'a [Event],
+    pub runs: &'a [(Run, Verdict)],
+    pub unmatched_slack: &'a [usize],
+    pub skipped: &'a [Skipped],
+    pub warnings: &'a [String],
+    pub config_path: Option<String>,
+    pub zone: String,
+}
+
+pub fn build(p: Parts) -> Report {
+    let paths: Vec<String> = p.inputs.iter().map(|i| i.source.display.clone()).collect();
+    let mut diagnostics = Diagnostics::default();
+    let inputs = p
+        .inputs
+        .iter()
+        .map(|i| {
+            for (line, why) in i.malformed.iter().take(3) {
+                diagnostics.malformed.push(redact(&format!("{}:{}: {}", i.source.display, line, why)));
+            }
+            if i.counts.invalid_utf8 > 0 {
+                diagnostics.invalid_utf8.push((redact(&i.source.display), i.counts.invalid_utf8));
+            }
+            if let Some(e) = i.error {
+                diagnostics.warnings.push(redact(&format!("{}: {e} (read up to there)", i.source.display)));
+            }
+            InputReport {
+                path: redact(&i.source.display),
+                kind: i.source.kind.as_str().to_string(),
+                lines: i.counts.lines,
+                recognized: i.counts.recognized,
+                ignored: i.counts.ignored,
+                malformed: i.counts.malformed,
+            }
+        })
+        .collect();
+    diagnostics.warnings.extend(p.warnings.iter().map(|w| redact(w)));
+    diagnostics.skipped = p.skipped.iter().map(|s| redact(&format!("{}: {}", s.display, s.why))).collect();
+    diagnostics.unmatched_slack = p.unmatched_slack.len() as u64;
+    diagnostics.unmatched_examples = p
+        .unmatched_slack
+        .iter()
+        .take(3)
+        .map(|&i| {
+            let e = &p.events[i];
+            redact(&format!("{}:{}: {}", paths[e.loc.source as usize], e.loc.line, cut(&e.text)))
+        })
+        .collect();
+
+    let mut summary = Summary::default();
+    let mut runs = Vec::with_capacity(p.runs.len());
+    let mut seen_ids: BTreeMap<String, u32> = BTreeMap::new();
+    for (run, v) in p.runs {
+        let base = format!("{}@{}@{}", run.job, run.host.as_deref().unwrap_or("-"), rfc3339(run.started_at));
+        let n = seen_ids.entry(base.clone()).or_insert(0);
+        *n += 1;
+        let id = if *n == 1 { base } else { format!("{base}#{n}") };
+        summary.runs += 1;
+        summary.by_category.add(v.category());
+        let mut evidence: Vec<EvidenceLine> = run
+            .evidence
+            .iter()
+            .map(|&i| {
+                let e = &p.events[i];
+                evidence_line(&paths[e.loc.source as usize], e.loc.line, &e.text)
+            })
+            .collect();
+        if let Some(m) = &run.missed {
+            evidence.push(evidence_line(
+                p.config_path.as_deref().unwrap_or("crontriage.toml"),
+                m.config_line,
+                &format!("schedule = \"{}\"", m.schedule),
+            ));
+        }
+        let duration_s = run.ended_at.map(|e| (e - run.started_at).num_milliseconds() as f64 / 1000.0);
+        runs.push(RunReport {
+            id: redact(&id),
+            job: redact(&run.job),
+            host: run.host.as_deref().map(redact),
+            user: run.user.clone(),
+            command: run.command.as_deref().map(redact),
+            scheduler: run.sched.as_str().to_string(),
+            started_at: rfc3339(run.started_at),
+            ended_at: run.ended_at.map(rfc3339),
+            duration_s,
+            category: v.category().as_str().to_string(),
+            categories: v.categories.iter().map(|c| c.as_str().to_string()).collect(),
+            execution: ExecutionReport {
+                status: v.execution.status.as_str().to_string(),
+                exit_code: v.execution.exit_code,
+                reason: redact(&v.execution.reason),
+            },
+            delivery: DeliveryReport {
+                status: v.delivery.status.as_str().to_string(),
+                attempts: v.delivery.attempts,
+                target: v.delivery.target.as_deref().map(redact),
+                expected_target: v.delivery.expected_target.as_deref().map(redact),
+                error: v.delivery.error.as_deref().map(redact),
+                reason: redact(&v.delivery.reason),
+            },
+            billing: v.billing.as_ref().map(|b| BillingReport {
+                layer: b.layer.to_string(),
+                marker: redact(&b.marker),
+                reason: redact(&b.reason),
+            }),
+            reason: redact(&v.reason),
+            evidence,
+            started: Some(run.started_at),
+        });
+    }
+    let jobs = job_health(&runs, p.runs);
+    Report {
+        schema_version: 1,
+        inputs,
+        summary,
+        runs,
+        jobs,
+        diagnostics,
+        zone: p.zone,
+    }
+}
+
+fn job_health(runs: &[RunReport], raw: &[(Run, Verdict)]) -> Vec<JobHealth> {
+    let mut by_job: BTreeMap<&str, JobHealth> = BTreeMap::new();
+    for (r, (_, v)) in runs.iter().zip(raw) {
+        let h = by_job.entry(&r.job).or_insert_with(|| JobHealth {
+            job: r.job.clone(),
+            ..Default::default()
+        });
+        h.runs += 1;
+        h.by_category.add(v.category());
+        // Runs are in start order, so this walks each job's history forwards.
+        if v.category() == Category::Ok {
+            h.failing_streak = 0;
+            h.last_ok = Some(r.started_at.clone());
+        } else {
+            h.failing_streak += 1;
+        }
+        h.last = Some(r.category.clone());
+    }
+    by_job.into_values().collect()
+}
+
+/// Render the JSON document.
+pub fn json(r: &Report) -> String {
+    let mut s = serde_json::to_string_pretty(r).expect("report serializes");
+    s.push('\n');
+    s
+}
+
+/// One JSON run a line.
+pub fn ndjson(r: &Report) -> String {
+    let mut s = String::new();
+    for run in &r.runs {
+        s.push_str(&serde_json::to_string(run).expect("run serializes"));
+        s.push('\n');
+    }
+    s
+}
+
+/// `crontriage sources`: what each input was taken for, and why.
+pub fn sources(plan: &crate::input::Plan, cfg: &crate::config::Config) -> String {
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_HORIZONTAL_ONLY);
+    t.force_no_tty();
+    t.set_header(vec!["path", "taken as", "why"]);
+    for s in &plan.sources {
+        let kind = match &s.job {
+            Some(j) => format!("job log of `{j}`"),
+            None => s.kind.as_str().to_string(),
+        };
+        t.add_row(vec![redact(&s.display), kind, s.why.clone()]);
+    }
+    for s in &plan.skipped {
+        t.add_row(vec![redact(&s.display), "skipped".to_string(), s.why.clone()]);
+    }
+    let mut out = format!("{t}\n");
+    match &cfg.config_path {
+        Some(p) => out.push_str(&format!("config: {}\n", redact(&p.display().to_string()))),
+        None => out.push_str("config: none (no crontriage.toml found)\n"),
+    }
+    for w in &plan.warnings {
+        out.push_str(&format!("warning: {w}\n"));
+    }
+    out
+}
