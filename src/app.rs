@@ -70,7 +70,10 @@ fn assemble(cfg: &Config, plan: &Plan, mut results: Vec<SourceOut>) -> Report {
     let runs: Vec<_> = corr
         .runs
         .into_iter()
-        .filter(|r| cfg.since.is_none_or(|s| r.started_at >= s) && cfg.until.is_none_or(|u| r.started_at < u))
+        .filter(|r| {
+            cfg.since.is_none_or(|s| r.started_at >= s)
+                && cfg.until.is_none_or(|u| r.started_at < u)
+        })
         .map(|r| {
             let v = classify::classify(&r, &events, cfg, &ctx);
             (r, v)
@@ -124,17 +127,29 @@ fn run_inner(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitC
     let now = Utc::now();
     match cli.command {
         Command::Report(a) => {
-            let cfg = Config::new(&a.input, &a.correlation, a.format, a.color, a.fail_on.as_deref(), now)?;
+            let cfg = Config::new(
+                &a.input,
+                &a.correlation,
+                a.format,
+                a.color,
+                a.fail_on.as_deref(),
+                now,
+            )?;
             let r = analyze(&cfg, err)?;
             let wrap = std::io::stdout().is_terminal();
             if !emit(out, &render(&r, &cfg, wrap))? {
                 return Ok(ExitCode::Ok);
             }
-            let failing = r
-                .runs
-                .iter()
-                .any(|x| x.categories.iter().any(|c| cfg.fail_on.iter().any(|f| f.as_str() == c)));
-            Ok(if failing { ExitCode::FailOn } else { ExitCode::Ok })
+            let failing = r.runs.iter().any(|x| {
+                x.categories
+                    .iter()
+                    .any(|c| cfg.fail_on.iter().any(|f| f.as_str() == c))
+            });
+            Ok(if failing {
+                ExitCode::FailOn
+            } else {
+                ExitCode::Ok
+            })
         }
         Command::Explain(a) => {
             let cfg = Config::new(&a.input, &a.correlation, Format::Table, a.color, None, now)?;
@@ -144,7 +159,14 @@ fn run_inner(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitC
             Ok(ExitCode::Ok)
         }
         Command::Sources(a) => {
-            let cfg = Config::new(&a.input, &Default::default(), Format::Table, Color::Never, None, now)?;
+            let cfg = Config::new(
+                &a.input,
+                &Default::default(),
+                Format::Table,
+                Color::Never,
+                None,
+                now,
+            )?;
             let plan = input::plan(&cfg)?;
             emit(out, &crate::report::sources(&plan, &cfg))?;
             Ok(ExitCode::Ok)
@@ -157,7 +179,9 @@ fn run_inner(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitC
         }
         Command::Man => {
             let mut buf = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut buf).map_err(Error::Output)?;
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .map_err(Error::Output)?;
             emit(out, &String::from_utf8_lossy(&buf))?;
             Ok(ExitCode::Ok)
         }
@@ -177,5 +201,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
 
 /// All categories a `--fail-on any` covers (for docs and tests).
 pub fn failing_categories() -> Vec<Category> {
-    Category::ALL.iter().copied().filter(|c| *c != Category::Ok).collect()
+    Category::ALL
+        .iter()
+        .copied()
+        .filter(|c| *c != Category::Ok)
+        .collect()
 }

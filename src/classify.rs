@@ -45,7 +45,11 @@ impl Category {
 impl std::str::FromStr for Category {
     type Err = ();
     fn from_str(s: &str) -> Result<Self, ()> {
-        Category::ALL.iter().copied().find(|c| c.as_str() == s).ok_or(())
+        Category::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == s)
+            .ok_or(())
     }
 }
 
@@ -142,30 +146,130 @@ pub struct Context<'a> {
     pub input_end: Option<DateTime<Utc>>,
 }
 
-/// Slack error codes that say the target itself is wrong (SPEC §2.2).
-pub const MISROUTE_CODES: &[&str] = &[
-    "channel_not_found",
-    "is_archived",
-    "channel_is_archived",
-    "is_inactive",
-    "invalid_channel",
-    "user_not_found",
-    "user_not_in_channel",
-    "team_not_found",
-    "method_not_supported_for_channel_type",
-    "restricted_action_read_only_channel",
-    "posting_to_general_channel_denied",
-];
+/// Whose layer a Slack error code points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeKind {
+    /// The target itself is wrong (SPEC §2.2 `misrouted`).
+    Target,
+    /// The workspace's plan or billing (SPEC §2.3).
+    Billing,
+    Credentials,
+    Permission,
+    Payload,
+    RateLimit,
+    Outage,
+    Edit,
+    /// The calling code is wrong (method, arguments, deprecated endpoint).
+    Client,
+    /// A code no table here names: a failure of unknown kind.
+    Unknown,
+}
 
-/// Slack codes that say the workspace's plan or billing is not active.
-pub const BILLING_CODES: &[&str] = &[
-    "paid_only",
-    "paid_teams_only",
-    "plan_upgrade_required",
-    "free_team_not_allowed",
-    "message_limit_exceeded",
-    "storage_limit_reached",
-];
+/// Sort a Slack error code (SPEC §2.2, §2.3, and the codes Slack's own
+/// method docs list, e.g. chat.postMessage's error table).
+pub fn code_kind(code: &str, method: &str) -> CodeKind {
+    use CodeKind::*;
+    match code {
+        "channel_not_found"
+        | "is_archived"
+        | "channel_is_archived"
+        | "is_inactive"
+        | "invalid_channel"
+        | "user_not_found"
+        | "user_not_in_channel"
+        | "team_not_found"
+        | "method_not_supported_for_channel_type"
+        | "restricted_action_read_only_channel"
+        | "posting_to_general_channel_denied"
+        | "restricted_action_non_threadable_channel"
+        | "restricted_action_thread_only_channel"
+        | "restricted_action_thread_locked"
+        | "duplicate_channel_not_found"
+        | "cannot_reply_to_message"
+        | "messages_tab_disabled"
+        | "channel_not_specified" => Target,
+        "message_not_found" if method == "chat.update" => Target,
+        "paid_only"
+        | "paid_teams_only"
+        | "plan_upgrade_required"
+        | "free_team_not_allowed"
+        | "message_limit_exceeded"
+        | "storage_limit_reached" => Billing,
+        "invalid_auth"
+        | "token_revoked"
+        | "token_expired"
+        | "account_inactive"
+        | "team_disabled"
+        | "invalid_token"
+        | "no_service"
+        | "not_authed"
+        | "not_allowed_token_type"
+        | "org_login_required"
+        | "two_factor_setup_required"
+        | "team_added_to_org"
+        | "invalid_token_type"
+        | "no_team"
+        | "action_prohibited_for_token" => Credentials,
+        "not_in_channel"
+        | "missing_scope"
+        | "restricted_action"
+        | "access_denied"
+        | "accesslimited"
+        | "app_access_restricted"
+        | "ekm_access_denied"
+        | "enterprise_is_restricted"
+        | "no_permission"
+        | "send_on_behalf_not_allowed"
+        | "is_bot"
+        | "action_prohibited"
+        | "slack_connect_canvas_sharing_blocked"
+        | "slack_connect_file_link_sharing_blocked"
+        | "slack_connect_lists_sharing_blocked" => Permission,
+        "invalid_blocks"
+        | "invalid_blocks_format"
+        | "no_text"
+        | "msg_too_long"
+        | "msg_blocks_too_long"
+        | "invalid_payload"
+        | "too_many_attachments"
+        | "attachment_payload_limit_exceeded"
+        | "invalid_charset"
+        | "invalid_form_data"
+        | "invalid_metadata_format"
+        | "invalid_metadata_schema"
+        | "markdown_text_conflict"
+        | "metadata_too_large"
+        | "metadata_must_be_sent_from_app"
+        | "missing_file_data"
+        | "too_many_contact_cards"
+        | "invalid_attachments"
+        | "missing_text_or_fallback_or_attachments"
+        | "invalid_post_type"
+        | "missing_post_type"
+        | "as_user_not_supported"
+        | "invalid_json"
+        | "json_not_object"
+        | "invalid_arg_name"
+        | "invalid_array_arg"
+        | "invalid_arguments" => Payload,
+        "ratelimited" | "rate_limited" => RateLimit,
+        "service_unavailable"
+        | "internal_error"
+        | "fatal_error"
+        | "request_timeout"
+        | "team_not_ready" => Outage,
+        "cant_update_message"
+        | "edit_window_closed"
+        | "message_not_found"
+        | "draft_already_deleted"
+        | "draft_already_sent"
+        | "draft_has_conflict"
+        | "draft_not_found"
+        | "duplicate_message_not_found" => Edit,
+        "deprecated_endpoint" | "method_deprecated" | "unknown_method" => Client,
+        _ => Unknown,
+    }
+}
 
 /// How one Slack attempt went.
 #[derive(Debug, Clone, PartialEq)]
@@ -187,22 +291,30 @@ pub fn judge(a: &SlackAttempt, expected: Option<&str>, cfg: &Config) -> Judged {
         (Some(e), Some(t)) => cfg.channels.same(e, t) == Some(false),
         _ => false,
     };
-    if let Some(code) = err.filter(|c| BILLING_CODES.contains(c)) {
+    if let Some(code) = err.filter(|c| code_kind(c, method) == CodeKind::Billing) {
         return Judged {
             status: DeliveryStatus::Failed,
             billing: Some(code.to_string()),
-            detail: format!("Slack refused the post: `{code}` (the workspace's plan does not allow it)"),
+            detail: format!(
+                "Slack refused the post: `{code}` (the workspace's plan does not allow it)"
+            ),
         };
     }
     let succeeded = a.ok == Some(true)
-        || (a.ok.is_none() && err.is_none() && a.http_status.is_some_and(|s| (200..300).contains(&s)));
+        || (a.ok.is_none()
+            && err.is_none()
+            && a.http_status.is_some_and(|s| (200..300).contains(&s)));
     if succeeded {
         if let (Some(e), Some(l)) = (expected, a.landed.as_deref()) {
             if cfg.channels.same(e, l) == Some(false) {
                 return Judged {
                     status: DeliveryStatus::Misrouted,
                     billing: None,
-                    detail: format!("delivered, but to {} instead of {}", show_target(l), show_target(e)),
+                    detail: format!(
+                        "delivered, but to {} instead of {}",
+                        show_target(l),
+                        show_target(e)
+                    ),
                 };
             }
         }
@@ -226,9 +338,13 @@ pub fn judge(a: &SlackAttempt, expected: Option<&str>, cfg: &Config) -> Judged {
             },
         };
     }
-    let target = a.target.as_deref().map(|t| format!(" for {t}")).unwrap_or_default();
+    let target = a
+        .target
+        .as_deref()
+        .map(|t| format!(" for {t}"))
+        .unwrap_or_default();
     if let Some(code) = err {
-        if MISROUTE_CODES.contains(&code) || (code == "message_not_found" && method == "chat.update") {
+        if code_kind(code, method) == CodeKind::Target {
             return Judged {
                 status: DeliveryStatus::Misrouted,
                 billing: None,
@@ -248,11 +364,21 @@ pub fn judge(a: &SlackAttempt, expected: Option<&str>, cfg: &Config) -> Judged {
             ),
         };
     }
-    let http = a.http_status.map(|s| format!("HTTP {s}")).unwrap_or_default();
+    let http = a
+        .http_status
+        .map(|s| format!("HTTP {s}"))
+        .unwrap_or_default();
     let what = match (err, a.http_status) {
         (Some(code), _) => {
-            let kind = failure_kind(code, a.http_status);
-            let http = if http.is_empty() { String::new() } else { format!(", {http}") };
+            let kind = match code {
+                "not_in_channel" => " — invite the bot to the channel",
+                _ => failure_hint(code_kind(code, method), a.http_status),
+            };
+            let http = if http.is_empty() {
+                String::new()
+            } else {
+                format!(", {http}")
+            };
             format!("Slack answered `{code}`{target}{http}{kind}")
         }
         (None, Some(429)) => format!("rate limited (HTTP 429){target}"),
@@ -268,16 +394,15 @@ pub fn judge(a: &SlackAttempt, expected: Option<&str>, cfg: &Config) -> Judged {
 }
 
 /// A hint of whose layer a Slack failure is.
-fn failure_kind(code: &str, http: Option<u16>) -> &'static str {
-    match code {
-        "invalid_auth" | "token_revoked" | "account_inactive" | "team_disabled" | "invalid_token" | "no_service"
-        | "not_authed" => " — credentials",
-        "not_in_channel" => " — invite the bot to the channel",
-        "missing_scope" | "restricted_action" => " — app permissions",
-        "invalid_blocks" | "no_text" | "msg_too_long" | "invalid_payload" | "too_many_attachments" => " — message payload",
-        "ratelimited" => " — rate limited",
-        "service_unavailable" | "internal_error" | "fatal_error" | "request_timeout" => " — Slack outage",
-        "cant_update_message" | "edit_window_closed" => " — edit refused",
+fn failure_hint(kind: CodeKind, http: Option<u16>) -> &'static str {
+    match kind {
+        CodeKind::Credentials => " — credentials",
+        CodeKind::Permission => " — permissions",
+        CodeKind::Payload => " — message payload",
+        CodeKind::RateLimit => " — rate limited",
+        CodeKind::Outage => " — Slack outage",
+        CodeKind::Edit => " — edit refused",
+        CodeKind::Client => " — API call",
         _ if http == Some(429) => " — rate limited",
         _ => "",
     }
@@ -297,11 +422,19 @@ fn execution(run: &Run) -> Execution {
     });
     let from_scheduler = run.exit.is_some();
     if let Some((code, _)) = run.exit.or(job_exit) {
-        let src = if from_scheduler { run.sched.as_str() } else { "job log" };
+        let src = if from_scheduler {
+            run.sched.as_str()
+        } else {
+            "the job log"
+        };
         return Execution {
-            status: if code == 0 { ExecStatus::Ok } else { ExecStatus::Failed },
+            status: if code == 0 {
+                ExecStatus::Ok
+            } else {
+                ExecStatus::Failed
+            },
             exit_code: Some(code),
-            reason: format!("exit status {code} ({src})"),
+            reason: format!("exit status {code} (from {src})"),
         };
     }
     if let Some((why, _)) = &run.sched_failure {
@@ -351,20 +484,34 @@ fn execution(run: &Run) -> Execution {
         status: ExecStatus::Unknown,
         exit_code: None,
         reason: match run.sched {
-            crate::event::Scheduler::JobLog => "seen only in its job log, which gives no exit status".into(),
-            _ => format!("{} logs no end here and no job log tells", run.sched.as_str()),
+            crate::event::Scheduler::JobLog => {
+                "seen only in its job log, which gives no exit status".into()
+            }
+            _ => format!(
+                "{} logs no end here and no job log tells",
+                run.sched.as_str()
+            ),
         },
     }
 }
 
-fn delivery(run: &Run, exec: &Execution, cfg: &Config, ctx: &Context, events: &[Event]) -> (Delivery, Option<(String, String)>) {
+fn delivery(
+    run: &Run,
+    exec: &Execution,
+    cfg: &Config,
+    ctx: &Context,
+    events: &[Event],
+) -> (Delivery, Option<(String, String)>) {
     let policy = cfg.job_named(&run.job);
     let expected = policy.and_then(|p| p.channel.clone());
-    let notify = policy.and_then(|p| p.notify).unwrap_or(if ctx.jobs_with_slack.contains(&run.job) {
-        Notify::Always
-    } else {
-        Notify::Never
-    });
+    let notify =
+        policy
+            .and_then(|p| p.notify)
+            .unwrap_or(if ctx.jobs_with_slack.contains(&run.job) {
+                Notify::Always
+            } else {
+                Notify::Never
+            });
     if run.missed.is_some() {
         return (
             Delivery {
@@ -379,7 +526,11 @@ fn delivery(run: &Run, exec: &Execution, cfg: &Config, ctx: &Context, events: &[
         );
     }
     if let Some((last, _)) = run.slack.last() {
-        let judged: Vec<Judged> = run.slack.iter().map(|(a, _)| judge(a, expected.as_deref(), cfg)).collect();
+        let judged: Vec<Judged> = run
+            .slack
+            .iter()
+            .map(|(a, _)| judge(a, expected.as_deref(), cfg))
+            .collect();
         let j = judged.last().unwrap();
         let billing = judged
             .iter()
@@ -387,9 +538,17 @@ fn delivery(run: &Run, exec: &Execution, cfg: &Config, ctx: &Context, events: &[
             .find_map(|(j, _)| j.billing.clone().map(|b| (b, j.detail.clone())));
         let n = judged.len();
         let reason = if n > 1 {
-            let failed_before = judged[..n - 1].iter().filter(|j| j.status != DeliveryStatus::Delivered).count();
+            let failed_before = judged[..n - 1]
+                .iter()
+                .filter(|j| j.status != DeliveryStatus::Delivered)
+                .count();
             if j.status == DeliveryStatus::Delivered && failed_before > 0 {
-                format!("{} after {} attempts (earlier: {})", j.detail, n, judged[n - 2].detail)
+                format!(
+                    "{} after {} attempts (earlier: {})",
+                    j.detail,
+                    n,
+                    judged[n - 2].detail
+                )
             } else {
                 format!("{} (last of {} attempts)", j.detail, n)
             }
@@ -403,7 +562,9 @@ fn delivery(run: &Run, exec: &Execution, cfg: &Config, ctx: &Context, events: &[
                 target: last.landed.clone().or_else(|| last.target.clone()),
                 expected_target: expected,
                 error: last.error.clone().or_else(|| {
-                    last.http_status.filter(|s| *s >= 400).map(|s| format!("http_{s}"))
+                    last.http_status
+                        .filter(|s| *s >= 400)
+                        .map(|s| format!("http_{s}"))
                 }),
                 reason,
             },
@@ -419,9 +580,16 @@ fn delivery(run: &Run, exec: &Execution, cfg: &Config, ctx: &Context, events: &[
         (
             DeliveryStatus::NotRequired,
             match notify {
-                Notify::Never if policy.and_then(|p| p.notify).is_some() => "the job does not notify (notify = never)".to_string(),
-                Notify::Never => "no Slack record for this job in the inputs, none expected".to_string(),
-                _ => format!("notifies only on failure; execution {}", exec.status.as_str()),
+                Notify::Never if policy.and_then(|p| p.notify).is_some() => {
+                    "the job does not notify (notify = never)".to_string()
+                }
+                Notify::Never => {
+                    "no Slack record for this job in the inputs, none expected".to_string()
+                }
+                _ => format!(
+                    "notifies only on failure; execution {}",
+                    exec.status.as_str()
+                ),
             },
         )
     } else {
@@ -494,7 +662,8 @@ pub fn classify(run: &Run, events: &[Event], cfg: &Config, ctx: &Context) -> Ver
         }
         if execution.status == ExecStatus::Failed {
             categories.push(Category::ExecutionFailed);
-            if billing.as_ref().is_none_or(|b| b.layer != "execution") {
+            // Unless the billing marker is itself the failure.
+            if !execution.reason.starts_with("billing marker") {
                 reasons.push(execution.reason.clone());
             }
         }
@@ -515,8 +684,12 @@ pub fn classify(run: &Run, events: &[Event], cfg: &Config, ctx: &Context) -> Ver
     if categories.is_empty() {
         categories.push(Category::Ok);
         let exec_part = match execution.status {
-            ExecStatus::Ok => format!("ran ok ({})", execution.reason),
-            _ => format!("execution {}: {}", execution.status.as_str(), execution.reason),
+            ExecStatus::Ok => format!("ran ok: {}", execution.reason),
+            _ => format!(
+                "execution {}: {}",
+                execution.status.as_str(),
+                execution.reason
+            ),
         };
         let del_part = match delivery.status {
             DeliveryStatus::NotRequired => String::new(),

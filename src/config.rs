@@ -120,7 +120,8 @@ pub fn is_channel_id(s: &str) -> bool {
     let s = s.trim();
     s.len() >= 9
         && s.starts_with(['C', 'G', 'D', 'U', 'W'])
-        && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 /// Validated settings for one invocation.
@@ -150,6 +151,7 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     tz: Option<String>,
+    year: Option<i32>,
     delivery_window: Option<String>,
     grace: Option<String>,
     #[serde(default)]
@@ -208,11 +210,15 @@ fn local_zone() -> Tz {
 
 /// Parse `--since`/`--until`: RFC 3339, a date (midnight in `zone`),
 /// `yesterday`, `today`, or a duration back from `now` (`24h`, `7d`).
-pub fn parse_when(flag: &str, s: &str, zone: Tz, now: DateTime<Utc>) -> std::result::Result<DateTime<Utc>, String> {
+pub fn parse_when(
+    flag: &str,
+    s: &str,
+    zone: Tz,
+    now: DateTime<Utc>,
+) -> std::result::Result<DateTime<Utc>, String> {
     let t = s.trim();
-    let midnight = |d: NaiveDate| {
-        crate::time::resolve_local(zone, d.and_hms_opt(0, 0, 0).unwrap(), None)
-    };
+    let midnight =
+        |d: NaiveDate| crate::time::resolve_local(zone, d.and_hms_opt(0, 0, 0).unwrap(), None);
     let today = now.with_timezone(&zone).date_naive();
     match t {
         "today" => return Ok(midnight(today)),
@@ -257,11 +263,19 @@ pub fn parse_fail_on(s: &str) -> std::result::Result<Vec<Category>, String> {
         match part.parse::<Category>() {
             Ok(c) => out.push(c),
             Err(_) => {
-                let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).chain(["any"]).collect();
+                let names: Vec<&str> = Category::ALL
+                    .iter()
+                    .map(|c| c.as_str())
+                    .chain(["any"])
+                    .collect();
                 let hint = suggest::hint(part, names.iter().copied());
                 return Err(format!(
                     "--fail-on: `{part}` is not a category{hint} (allowed: {}, any)",
-                    Category::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                    Category::ALL
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
         }
@@ -327,8 +341,9 @@ impl Config {
             Some(p) => {
                 let text = std::fs::read_to_string(p)
                     .map_err(|e| Error::Config(format!("{}: {e}", p.display())))?;
-                let raw: RawConfig = toml::from_str(&text)
-                    .map_err(|e| Error::Config(format!("{}: {}", p.display(), e.to_string().trim_end())))?;
+                let raw: RawConfig = toml::from_str(&text).map_err(|e| {
+                    Error::Config(format!("{}: {}", p.display(), e.to_string().trim_end()))
+                })?;
                 (raw, text)
             }
             None => (RawConfig::default(), String::new()),
@@ -364,9 +379,11 @@ impl Config {
                 return Err(at("another [[job]] has the same name".into()));
             }
             let matcher = match &j.matcher {
-                Some(m) if m.starts_with("re:") => Some(Matcher::Regex(
-                    Regex::new(&m[3..]).map_err(|e| at(format!("match = `{m}` is not a valid regex: {e}")))?,
-                )),
+                Some(m) if m.starts_with("re:") => {
+                    Some(Matcher::Regex(Regex::new(&m[3..]).map_err(|e| {
+                        at(format!("match = `{m}` is not a valid regex: {e}"))
+                    })?))
+                }
                 Some(m) if m.is_empty() => return Err(at("match must not be empty".into())),
                 Some(m) => Some(Matcher::Substring(m.clone())),
                 None => None,
@@ -378,23 +395,27 @@ impl Config {
                 Some("never") => Some(Notify::Never),
                 Some(other) => {
                     let hint = suggest::hint(other, ["always", "on-failure", "never"]);
-                    return Err(at(format!("notify = `{other}` is not one of always, on-failure, never{hint}")));
+                    return Err(at(format!(
+                        "notify = `{other}` is not one of always, on-failure, never{hint}"
+                    )));
                 }
             };
-            let schedule = match &j.schedule {
-                Some(s) => Some(
-                    croner::parser::CronParser::new()
-                        .parse(s)
-                        .map_err(|e| at(format!("schedule = `{s}` is not a cron expression: {e}")))?,
-                ),
-                None => None,
-            };
+            let schedule =
+                match &j.schedule {
+                    Some(s) => Some(croner::parser::CronParser::new().parse(s).map_err(|e| {
+                        at(format!("schedule = `{s}` is not a cron expression: {e}"))
+                    })?),
+                    None => None,
+                };
             let grace = match &j.grace {
                 Some(g) => parse_duration("grace", g).map_err(at)?,
                 None => default_grace,
             };
             let log = match &j.log {
-                Some(l) => Some(glob::Pattern::new(l).map_err(|e| at(format!("log = `{l}` is not a glob: {e}")))?),
+                Some(l) => Some(
+                    glob::Pattern::new(l)
+                        .map_err(|e| at(format!("log = `{l}` is not a glob: {e}")))?,
+                ),
                 None => None,
             };
             jobs.push(JobPolicy {
@@ -410,7 +431,8 @@ impl Config {
                 hosts: j.hosts.clone(),
             });
         }
-        let facts = Facts::new(raw.fatal_patterns.as_deref(), &raw.billing_patterns).map_err(cfg_err)?;
+        let facts =
+            Facts::new(raw.fatal_patterns.as_deref(), &raw.billing_patterns).map_err(cfg_err)?;
         let since = corr
             .since
             .as_deref()
@@ -438,19 +460,29 @@ impl Config {
         };
         if let Some(y) = input.year {
             if !(1970..=2200).contains(&y) {
-                return Err(Error::Usage(format!("--year {y}: expected a year between 1970 and 2200")));
+                return Err(Error::Usage(format!(
+                    "--year {y}: expected a year between 1970 and 2200"
+                )));
+            }
+        }
+        if let Some(y) = raw.year {
+            if !(1970..=2200).contains(&y) {
+                return Err(cfg_err(format!(
+                    "year = {y}: expected a year between 1970 and 2200"
+                )));
             }
         }
         let color = match color {
             cli::Color::Always => true,
             cli::Color::Never => false,
             cli::Color::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
             }
         };
         Ok(Config {
             zone,
-            year: input.year,
+            year: input.year.or(raw.year),
             delivery_window,
             channels: Channels::new(&raw.channels),
             jobs,
@@ -487,7 +519,9 @@ impl Config {
         self.jobs.iter().find(|j| {
             j.log.as_ref().is_some_and(|p| {
                 p.matches_path_with(path, opts)
-                    || path.file_name().is_some_and(|f| p.matches_with(&f.to_string_lossy(), opts))
+                    || path
+                        .file_name()
+                        .is_some_and(|f| p.matches_with(&f.to_string_lossy(), opts))
             })
         })
     }
@@ -519,14 +553,21 @@ mod tests {
             ("7d", "2026-11-26T16:00:00Z"),
         ];
         for (s, want) in cases {
-            assert_eq!(crate::time::rfc3339(parse_when("--since", s, berlin, now()).unwrap()), want, "{s}");
+            assert_eq!(
+                crate::time::rfc3339(parse_when("--since", s, berlin, now()).unwrap()),
+                want,
+                "{s}"
+            );
         }
         assert!(parse_when("--since", "last tuesday", berlin, now()).is_err());
     }
 
     #[test]
     fn fail_on_names() {
-        assert_eq!(parse_fail_on("execution-failed,missed").unwrap(), vec![Category::ExecutionFailed, Category::Missed]);
+        assert_eq!(
+            parse_fail_on("execution-failed,missed").unwrap(),
+            vec![Category::ExecutionFailed, Category::Missed]
+        );
         assert_eq!(parse_fail_on("any").unwrap().len(), 5);
         let e = parse_fail_on("execution-faild").unwrap_err();
         assert!(e.contains("did you mean `execution-failed`"), "{e}");

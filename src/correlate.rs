@@ -59,6 +59,8 @@ pub struct Run {
     /// Unit name (systemd runs), for output matching.
     pub unit: Option<String>,
     pid: Option<u32>,
+    /// Debian: the run's pam session has closed.
+    session_closed: bool,
 }
 
 impl Run {
@@ -81,6 +83,7 @@ impl Run {
             missed: None,
             unit: None,
             pid: None,
+            session_closed: false,
         }
     }
 
@@ -94,7 +97,11 @@ impl Run {
     /// The latest moment the run is known to have been active.
     pub fn last_seen(&self, events: &[Event]) -> DateTime<Utc> {
         let ev_max = self.evidence.iter().map(|&i| events[i].time).max();
-        [Some(self.started_at), self.ended_at, ev_max].into_iter().flatten().max().unwrap()
+        [Some(self.started_at), self.ended_at, ev_max]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap()
     }
 }
 
@@ -144,7 +151,10 @@ pub fn prepare(mut events: Vec<Event>) -> Vec<Event> {
 /// Two lines say the same when their texts match after the header (the
 /// same line may come once with `<PRI>` and once without).
 fn same_message(a: &str, b: &str) -> bool {
-    let strip = |s: &str| s.trim_start_matches(|c: char| c == '<' || c.is_ascii_digit() || c == '>').to_string();
+    let strip = |s: &str| {
+        s.trim_start_matches(|c: char| c == '<' || c.is_ascii_digit() || c == '>')
+            .to_string()
+    };
     a == b || strip(a) == strip(b) || a.ends_with(b) || b.ends_with(a)
 }
 
@@ -164,7 +174,12 @@ fn unit_job_name(cfg: &Config, unit: &str, desc: Option<&str>) -> String {
 }
 
 /// Latest run in `list` started at or before `t`, passing `ok`.
-fn latest_before(runs: &[Run], list: Option<&Vec<usize>>, t: DateTime<Utc>, ok: impl Fn(&Run) -> bool) -> Option<usize> {
+fn latest_before(
+    runs: &[Run],
+    list: Option<&Vec<usize>>,
+    t: DateTime<Utc>,
+    ok: impl Fn(&Run) -> bool,
+) -> Option<usize> {
     list?
         .iter()
         .rev()
@@ -185,7 +200,12 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         let span = c.coverage.entry(h.clone()).or_insert((e.time, e.time));
         span.0 = span.0.min(e.time);
         span.1 = span.1.max(e.time);
-        if matches!(e.kind, Kind::CronSession { opened: false, .. } | Kind::CronEnd { .. }) {
+        // dcron's `exit status N` is logged only on failure: not an end
+        // every run gets.
+        if matches!(
+            e.kind,
+            Kind::CronSession { opened: false, .. } | Kind::CronEnd { status: None, .. }
+        ) {
             host_logs_ends.insert(h);
         }
     }
@@ -200,8 +220,19 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         let h = host_key(&e.host);
         let idx = runs.len();
         match &e.kind {
-            Kind::CronCmd { sched, pid, user, command } => {
-                let mut r = Run::new(cron_job_name(cfg, command), e.host.clone(), *sched, e.time, i);
+            Kind::CronCmd {
+                sched,
+                pid,
+                user,
+                command,
+            } => {
+                let mut r = Run::new(
+                    cron_job_name(cfg, command),
+                    e.host.clone(),
+                    *sched,
+                    e.time,
+                    i,
+                );
                 r.user = Some(user.clone());
                 r.command = Some(command.clone());
                 r.pid = Some(*pid);
@@ -209,23 +240,41 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 // an end is expected only where this host logs them.
                 r.ends_expected = *sched == Scheduler::Cronie || host_logs_ends.contains(&h);
                 by_pid.entry((h.clone(), *pid)).or_default().push(idx);
-                by_cmd.entry((h.clone(), user.clone(), command.clone())).or_default().push(idx);
-                by_user.entry((h.clone(), user.clone())).or_default().push(idx);
+                by_cmd
+                    .entry((h.clone(), user.clone(), command.clone()))
+                    .or_default()
+                    .push(idx);
+                by_user
+                    .entry((h.clone(), user.clone()))
+                    .or_default()
+                    .push(idx);
                 runs.push(r);
             }
             Kind::BusyboxCmd { pid, user, command } => {
-                let mut r = Run::new(cron_job_name(cfg, command), e.host.clone(), Scheduler::Busybox, e.time, i);
+                let mut r = Run::new(
+                    cron_job_name(cfg, command),
+                    e.host.clone(),
+                    Scheduler::Busybox,
+                    e.time,
+                    i,
+                );
                 r.user = Some(user.clone());
                 r.command = Some(command.clone());
                 r.pid = Some(*pid);
                 runs.push(r);
             }
             Kind::AnacronStart { pid, job } => {
-                let name = cfg.job_for(job).map(|j| j.name.clone()).unwrap_or_else(|| job.clone());
+                let name = cfg
+                    .job_for(job)
+                    .map(|j| j.name.clone())
+                    .unwrap_or_else(|| job.clone());
                 let mut r = Run::new(name, e.host.clone(), Scheduler::Anacron, e.time, i);
                 r.command = Some(job.clone());
                 r.pid = Some(*pid);
-                anacron.entry((h.clone(), *pid, job.clone())).or_default().push(idx);
+                anacron
+                    .entry((h.clone(), *pid, job.clone()))
+                    .or_default()
+                    .push(idx);
                 runs.push(r);
             }
             _ => continue,
@@ -236,10 +285,30 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     // Debian: the parent that opened the pam session just before a CMD is
     // the process that later logs the run's end and failure.
     let mut parent: HashMap<(HostKey, u32), Vec<usize>> = HashMap::new();
-    let mut opens: HashMap<HostKey, Vec<(Ev, u32)>> = HashMap::new();
+    let mut opens: HashMap<HostKey, Vec<(Ev, u32, &str)>> = HashMap::new();
     for (i, e) in events.iter().enumerate() {
-        if let Kind::CronSession { pid, opened: true, .. } = e.kind {
-            opens.entry(host_key(&e.host)).or_default().push((i, pid));
+        if let Kind::CronSession {
+            pid,
+            opened: true,
+            user,
+        } = &e.kind
+        {
+            opens
+                .entry(host_key(&e.host))
+                .or_default()
+                .push((i, *pid, user.as_str()));
+        }
+    }
+    let mut session_open: HashMap<(HostKey, u32), Vec<DateTime<Utc>>> = HashMap::new();
+    for e in events {
+        if let Kind::CronSession {
+            pid, opened: true, ..
+        } = &e.kind
+        {
+            session_open
+                .entry((host_key(&e.host), *pid))
+                .or_default()
+                .push(e.time);
         }
     }
     let mut used_open: BTreeSet<Ev> = BTreeSet::new();
@@ -247,20 +316,27 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         if !matches!(r.sched, Scheduler::Cron | Scheduler::Cronie) {
             continue;
         }
-        let (Some(pid), h) = (r.pid, host_key(&r.host)) else { continue };
+        let (Some(pid), h) = (r.pid, host_key(&r.host)) else {
+            continue;
+        };
+        // The session's user is the CMD's; its pid is below the CMD's and,
+        // in a quiet minute, right below it (in a burst of jobs starting
+        // together the pids spread out: the closest unused one is taken).
+        let user = r.user.as_deref().unwrap_or("");
         let found = opens.get(&h).and_then(|list| {
             list.iter()
-                .filter(|(ev, p)| {
+                .filter(|(ev, p, u)| {
                     !used_open.contains(ev)
                         && *p < pid
-                        && pid - *p <= 16
+                        && pid - *p <= 256
+                        && *u == user
                         && (events[*ev].time - r.started_at).num_seconds().abs() <= 5
                 })
-                .max_by_key(|(ev, p)| (*p, std::cmp::Reverse(*ev)))
+                .max_by_key(|(ev, p, _)| (*p, std::cmp::Reverse(*ev)))
                 .copied()
         });
         let ppid = match found {
-            Some((ev, p)) => {
+            Some((ev, p, _)) => {
                 used_open.insert(ev);
                 r.evidence.push(ev);
                 p
@@ -275,16 +351,45 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         let h = host_key(&e.host);
         let t = e.time;
         match &e.kind {
-            Kind::CronGrandchild { child, status } => {
+            Kind::CronGrandchild { child, outcome } => {
                 if let Some(r) = latest_before(&runs, by_pid.get(&(h, *child)), t, |_| true) {
                     let r = &mut runs[r];
-                    r.exit = Some((*status, i));
+                    apply_outcome(r, outcome, i);
                     r.end(t);
                     r.evidence.push(i);
                 }
             }
-            Kind::CronSession { pid, opened: false, .. } => {
-                if let Some(r) = latest_before(&runs, parent.get(&(h, *pid)), t, |r| !r.end_logged || r.exit.is_some()) {
+            Kind::CronSession {
+                pid,
+                opened: false,
+                user,
+            } => {
+                // The run this session's pid was tied to; failing that (jobs
+                // started in one burst spread their pids so that only time
+                // ties a CMD to its session), the oldest run of this user
+                // still open that started with the session.
+                let opened_at = session_open
+                    .get(&(h.clone(), *pid))
+                    .and_then(|v| v.iter().rev().find(|o| **o <= t))
+                    .copied();
+                let linked = latest_before(&runs, parent.get(&(h.clone(), *pid)), t, |r| {
+                    !r.session_closed
+                });
+                let fallback = || {
+                    by_user
+                        .get(&(h.clone(), user.clone()))?
+                        .iter()
+                        .copied()
+                        .find(|&ri| {
+                            let r = &runs[ri];
+                            !r.session_closed
+                                && r.started_at <= t
+                                && opened_at
+                                    .is_none_or(|o| (r.started_at - o).num_seconds().abs() <= 2)
+                        })
+                };
+                if let Some(r) = linked.or_else(fallback) {
+                    runs[r].session_closed = true;
                     runs[r].end(t);
                     runs[r].evidence.push(i);
                 }
@@ -294,10 +399,16 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                     runs[r].evidence.push(i);
                 }
             }
-            Kind::CronEnd { user, command, status } => {
+            Kind::CronEnd {
+                user,
+                command,
+                status,
+            } => {
                 let key = (h, user.clone(), command.clone());
-                let found = latest_before(&runs, by_cmd.get(&key), t, |r| r.exit.is_none() && !r.end_logged)
-                    .or_else(|| latest_before(&runs, by_cmd.get(&key), t, |_| true));
+                let found = latest_before(&runs, by_cmd.get(&key), t, |r| {
+                    r.exit.is_none() && !r.end_logged
+                })
+                .or_else(|| latest_before(&runs, by_cmd.get(&key), t, |_| true));
                 if let Some(r) = found {
                     let r = &mut runs[r];
                     r.end(t);
@@ -308,7 +419,9 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 }
             }
             Kind::CronOutput { user, text } => {
-                let found = latest_before(&runs, by_user.get(&(h, user.clone())), t, |r| r.ended_at.is_none_or(|e| e >= t));
+                let found = latest_before(&runs, by_user.get(&(h, user.clone())), t, |r| {
+                    r.ended_at.is_none_or(|e| e >= t)
+                });
                 if let Some(r) = found {
                     if let Some(f) = cfg.facts.scan(text, None) {
                         runs[r].facts.push((f, i));
@@ -317,7 +430,11 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 }
             }
             Kind::AnacronEnd { pid, job, outcome } => {
-                if let Some(r) = latest_before(&runs, anacron.get(&(h, *pid, job.clone())), t, |r| !r.end_logged) {
+                if let Some(r) =
+                    latest_before(&runs, anacron.get(&(h, *pid, job.clone())), t, |r| {
+                        !r.end_logged
+                    })
+                {
                     let r = &mut runs[r];
                     r.end(t);
                     apply_outcome(r, outcome, i);
@@ -327,7 +444,10 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             Kind::RunParts { dir, .. } => {
                 let folder = dir.rsplit('/').next().unwrap_or(dir);
                 let found = latest_before(&runs, by_host.get(&h), t, |r| {
-                    (r.job == folder || r.command.as_deref().is_some_and(|c| c.contains(dir.as_str())))
+                    (r.job == folder
+                        || r.command
+                            .as_deref()
+                            .is_some_and(|c| c.contains(dir.as_str())))
                         && r.ended_at.is_none_or(|e| e >= t)
                 });
                 if let Some(r) = found {
@@ -384,17 +504,23 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         let mut after_exit = false;
         for i in evs {
             let e = &events[i];
-            let Kind::Job { fact, .. } = &e.kind else { continue };
+            let Kind::Job { fact, .. } = &e.kind else {
+                continue;
+            };
             let start_new = match cur {
                 None => true,
                 Some(r) => {
                     matches!(fact, JobFact::SegmentStart)
                         || after_exit && !matches!(fact, JobFact::SegmentEnd)
-                        || (e.time - runs[r].last_seen(events)).num_seconds() >= crate::ingest::SEGMENT_GAP
+                        || (e.time - runs[r].last_seen(events)).num_seconds()
+                            >= crate::ingest::SEGMENT_GAP
                 }
             };
             if start_new {
-                let name = cfg.job_named(&job).map(|j| j.name.clone()).unwrap_or(job.clone());
+                let name = cfg
+                    .job_named(&job)
+                    .map(|j| j.name.clone())
+                    .unwrap_or(job.clone());
                 let mut r = Run::new(name, None, Scheduler::JobLog, e.time, i);
                 r.evidence.clear();
                 runs.push(r);
@@ -416,7 +542,11 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         by_job.entry(r.job.clone()).or_default().push(i);
     }
     let next_start = next_starts(&runs);
-    let known: BTreeSet<String> = runs.iter().map(|r| r.job.clone()).chain(cfg.jobs.iter().map(|j| j.name.clone())).collect();
+    let known: BTreeSet<String> = runs
+        .iter()
+        .map(|r| r.job.clone())
+        .chain(cfg.jobs.iter().map(|j| j.name.clone()))
+        .collect();
     for r in &runs {
         if !r.slack.is_empty() {
             c.jobs_with_slack.insert(r.job.clone());
@@ -434,16 +564,29 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             };
             e.time >= from && e.time <= until && r.missed.is_none()
         };
+        // Several runs of the job (on several hosts) may hold the record:
+        // the host it names, else the host in its path, else the run that
+        // ended last before it (a notification follows its job's end).
+        let hint = a.host.clone().or_else(|| {
+            path_host_hint(paths, e, &runs, a.job.as_ref().and_then(|j| by_job.get(j)))
+        });
+        let pick = |cands: &mut dyn Iterator<Item = usize>| -> Option<usize> {
+            cands.max_by_key(|&ri| {
+                let last = runs[ri].last_seen(events);
+                (
+                    hint.is_some() && runs[ri].host == hint,
+                    last <= e.time,
+                    last,
+                )
+            })
+        };
         let found = match &a.job {
             Some(j) => {
                 let job = normalize_job(j, &known, cfg);
                 c.jobs_with_slack.insert(job.clone());
-                by_job.get(&job).and_then(|list| {
-                    list.iter()
-                        .copied()
-                        .filter(|&ri| window(ri))
-                        .max_by_key(|&ri| (runs[ri].started_at <= e.time, runs[ri].started_at))
-                })
+                by_job
+                    .get(&job)
+                    .and_then(|list| pick(&mut list.iter().copied().filter(|&ri| window(ri))))
             }
             None => {
                 let holding: Vec<usize> = (0..runs.len()).filter(|&ri| window(ri)).collect();
@@ -471,8 +614,20 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         r.facts.sort_by_key(|(_, ev)| *ev);
     }
     runs.sort_by(|a, b| {
-        (a.started_at, &a.job, &a.host, &a.command, a.evidence.first())
-            .cmp(&(b.started_at, &b.job, &b.host, &b.command, b.evidence.first()))
+        (
+            a.started_at,
+            &a.job,
+            &a.host,
+            &a.command,
+            a.evidence.first(),
+        )
+            .cmp(&(
+                b.started_at,
+                &b.job,
+                &b.host,
+                &b.command,
+                b.evidence.first(),
+            ))
     });
     c.runs = runs;
     c
@@ -525,13 +680,23 @@ fn next_starts(runs: &[Run]) -> Vec<Option<DateTime<Utc>>> {
 
 /// Does a run's output span (start − 60 s to the next run's start) hold `t`?
 fn holds_output(r: &Run, next: Option<DateTime<Utc>>, t: DateTime<Utc>) -> bool {
-    r.missed.is_none() && t >= r.started_at - Duration::seconds(60) && next.is_none_or(|n| t < n - Duration::seconds(60))
+    r.missed.is_none()
+        && t >= r.started_at - Duration::seconds(60)
+        && next.is_none_or(|n| t < n - Duration::seconds(60))
 }
 
 /// A host named by a folder in a job log's path (`web-01/jobs/backup.log`).
-fn path_host_hint(paths: &[String], e: &Event, runs: &[Run], list: Option<&Vec<usize>>) -> Option<String> {
+fn path_host_hint(
+    paths: &[String],
+    e: &Event,
+    runs: &[Run],
+    list: Option<&Vec<usize>>,
+) -> Option<String> {
     let list = list?;
-    let text_hosts: BTreeSet<&str> = list.iter().filter_map(|&i| runs[i].host.as_deref()).collect();
+    let text_hosts: BTreeSet<&str> = list
+        .iter()
+        .filter_map(|&i| runs[i].host.as_deref())
+        .collect();
     if text_hosts.len() < 2 {
         return None;
     }
@@ -540,7 +705,10 @@ fn path_host_hint(paths: &[String], e: &Event, runs: &[Run], list: Option<&Vec<u
         .components()
         .map(|c| c.as_os_str().to_string_lossy().to_string())
         .collect();
-    text_hosts.into_iter().find(|h| comps.iter().any(|c| c == h)).map(str::to_string)
+    text_hosts
+        .into_iter()
+        .find(|h| comps.iter().any(|c| c == h))
+        .map(str::to_string)
 }
 
 /// A Slack record's job as a run's job: itself when known, else its derived
@@ -592,7 +760,8 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
             let d = desc.clone().unwrap_or_default();
             match msg {
                 UnitMsg::Starting => {
-                    let mut r = Run::new(String::new(), e.host.clone(), Scheduler::Systemd, e.time, i);
+                    let mut r =
+                        Run::new(String::new(), e.host.clone(), Scheduler::Systemd, e.time, i);
                     r.command = Some(d.clone());
                     by_desc.insert((h, d), unit_runs.len());
                     unit_runs.push(r);
@@ -635,11 +804,20 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
             _ => {
                 // Bind an open description-only run on this host to the unit.
                 let ri = match open.get(&key) {
-                    Some(&ri) if unit_runs[ri].ended_at.is_none() || !matches!(msg, UnitMsg::MainExited(_)) => Some(ri),
+                    Some(&ri)
+                        if unit_runs[ri].ended_at.is_none()
+                            || !matches!(msg, UnitMsg::MainExited(_)) =>
+                    {
+                        Some(ri)
+                    }
                     _ => {
                         let cands: Vec<(String, usize)> = by_desc
                             .iter()
-                            .filter(|((hh, _), ri)| *hh == h && unit_runs[**ri].unit.is_none() && unit_runs[**ri].ended_at.is_none())
+                            .filter(|((hh, _), ri)| {
+                                *hh == h
+                                    && unit_runs[**ri].unit.is_none()
+                                    && unit_runs[**ri].ended_at.is_none()
+                            })
                             .map(|((_, d), ri)| (d.clone(), *ri))
                             .collect();
                         if cands.len() == 1 && !matches!(msg, UnitMsg::Note | UnitMsg::Started) {
@@ -658,7 +836,8 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
                     // An end with no start in the input: the run began before
                     // the logs did. Keep it.
                     (None, UnitMsg::Finished | UnitMsg::End(_) | UnitMsg::MainExited(_)) => {
-                        let mut r = Run::new(String::new(), e.host.clone(), Scheduler::Systemd, e.time, i);
+                        let mut r =
+                            Run::new(String::new(), e.host.clone(), Scheduler::Systemd, e.time, i);
                         r.unit = Some(unit.clone());
                         r.command = Some(unit.clone());
                         open.insert(key.clone(), unit_runs.len());
@@ -701,7 +880,8 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
         };
         let h = host_key(&r.host);
         let desc = r.command.clone();
-        let named = cfg.job_for(&unit).is_some() || cfg.job_named(&jobname::from_unit(&unit)).is_some();
+        let named =
+            cfg.job_for(&unit).is_some() || cfg.job_named(&jobname::from_unit(&unit)).is_some();
         if named || timers.contains(unit.as_str()) || qualified.contains(&(h, unit.clone())) {
             r.job = unit_job_name(cfg, &unit, desc.as_deref());
             r.command = Some(unit);
@@ -712,7 +892,11 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
 
 /// Scheduled times (config `schedule`, in the config's zone) inside the span
 /// a host's scheduler lines cover, with no run of the job near them.
-fn missed_runs(cfg: &Config, runs: &[Run], coverage: &BTreeMap<String, (DateTime<Utc>, DateTime<Utc>)>) -> Vec<Run> {
+fn missed_runs(
+    cfg: &Config,
+    runs: &[Run],
+    coverage: &BTreeMap<String, (DateTime<Utc>, DateTime<Utc>)>,
+) -> Vec<Run> {
     let mut out = Vec::new();
     for job in &cfg.jobs {
         let Some(sched) = &job.schedule else { continue };
@@ -726,7 +910,9 @@ fn missed_runs(cfg: &Config, runs: &[Run], coverage: &BTreeMap<String, (DateTime
         }
         let kind = mine.first().map(|r| r.sched).unwrap_or(Scheduler::Cron);
         for host in hosts {
-            let Some(&(from, to)) = coverage.get(&host) else { continue };
+            let Some(&(from, to)) = coverage.get(&host) else {
+                continue;
+            };
             let mut starts: Vec<DateTime<Utc>> = mine
                 .iter()
                 .filter(|r| r.host.as_deref() == Some(host.as_str()))
@@ -734,13 +920,15 @@ fn missed_runs(cfg: &Config, runs: &[Run], coverage: &BTreeMap<String, (DateTime
                 .collect();
             starts.sort();
             let from_local = from.with_timezone(&cfg.zone);
-            let mut count = 0;
-            for s in sched.iter_from(from_local, croner::Direction::Forward) {
+            // A bound on the scheduled times looked at (every minute for ~2 months).
+            for s in sched
+                .iter_from(from_local, croner::Direction::Forward)
+                .take(100_000)
+            {
                 let s = s.with_timezone(&Utc);
-                if s + job.grace > to || count > 100_000 {
+                if s + job.grace > to {
                     break;
                 }
-                count += 1;
                 let lo = s - Duration::seconds(60);
                 let hi = s + job.grace;
                 let i = starts.partition_point(|t| *t < lo);

@@ -74,7 +74,10 @@ mod tests {
 
     #[test]
     fn messages_name_the_path_and_redact() {
-        let e = Error::input("https://hooks.slack.com/services/T000/B000/XXXXXXXX.log", "not found");
+        let e = Error::input(
+            "https://hooks.slack.com/services/T000/B000/XXXXXXXX.log",
+            "not found",
+        );
         let s = e.to_string();
         assert!(s.contains("[REDACTED]") && s.ends_with("not found"), "{s}");
     }

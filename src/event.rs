@@ -80,6 +80,8 @@ pub enum UnitMsg {
 pub struct SlackAttempt {
     /// The job named in the record, if any.
     pub job: Option<String>,
+    /// The host the record names (`host`, `hostname`), if any.
+    pub host: Option<String>,
     pub method: Option<String>,
     /// The requested target (`channel`).
     pub target: Option<String>,
@@ -122,22 +124,39 @@ pub enum Kind {
         command: String,
         status: Option<i32>,
     },
-    /// `(CRON) error (grandchild #P failed with exit status S)`.
-    CronGrandchild { child: u32, status: i32 },
+    /// `(CRON) error (grandchild #P failed with exit status S)` or
+    /// `… terminated by signal N)`.
+    CronGrandchild { child: u32, outcome: Outcome },
     /// `pam_unix(cron:session): session opened|closed for user U`.
-    CronSession { pid: u32, opened: bool, user: String },
+    CronSession {
+        pid: u32,
+        opened: bool,
+        user: String,
+    },
     /// MAIL / No MTA / other per-run cron notes logged by the run's parent.
     CronNote { pid: u32 },
     /// cronie `(user) CMDOUT (text)`: the job's output in syslog.
     CronOutput { user: String, text: String },
     /// busybox `USER u pid N cmd command`.
-    BusyboxCmd { pid: u32, user: String, command: String },
+    BusyboxCmd {
+        pid: u32,
+        user: String,
+        command: String,
+    },
     /// anacron `Job `X' started`.
     AnacronStart { pid: u32, job: String },
     /// anacron `Job `X' terminated…`.
-    AnacronEnd { pid: u32, job: String, outcome: Outcome },
+    AnacronEnd {
+        pid: u32,
+        job: String,
+        outcome: Outcome,
+    },
     /// run-parts `starting X` / `finished X` in directory `dir`.
-    RunParts { dir: String, step: String, finished: bool },
+    RunParts {
+        dir: String,
+        step: String,
+        finished: bool,
+    },
     /// A systemd message about `unit` (or about a description, when old
     /// systemd logged no unit name: then `unit` is empty and `desc` is set).
     Unit {

@@ -52,7 +52,9 @@ fn resolver(cfg: &Config, src: &Source) -> Resolver {
     let year = match cfg.year {
         Some(y) => YearRule::Fixed(y),
         None => {
-            let m: DateTime<Utc> = input::mtime(src).map(DateTime::<Utc>::from).unwrap_or(cfg.now);
+            let m: DateTime<Utc> = input::mtime(src)
+                .map(DateTime::<Utc>::from)
+                .unwrap_or(cfg.now);
             YearRule::Mtime(m.with_timezone(&cfg.zone).naive_local())
         }
     };
@@ -72,10 +74,19 @@ pub fn read_source(cfg: &Config, src: &Source) -> Result<SourceOut, String> {
     };
     if let Err(e) = res {
         let why = match e.kind() {
-            std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof => {
-                format!("corrupt or truncated data after line {}: {e}", out.counts.lines)
+            std::io::ErrorKind::InvalidInput
+            | std::io::ErrorKind::InvalidData
+            | std::io::ErrorKind::UnexpectedEof => {
+                format!(
+                    "corrupt or truncated data after line {}: {e}",
+                    out.counts.lines
+                )
             }
-            _ => format!("read failed after line {}: {}", out.counts.lines, input::io_reason(&e)),
+            _ => format!(
+                "read failed after line {}: {}",
+                out.counts.lines,
+                input::io_reason(&e)
+            ),
         };
         if !cfg.keep_going {
             return Err(why);
@@ -88,7 +99,10 @@ pub fn read_source(cfg: &Config, src: &Source) -> Result<SourceOut, String> {
 fn overlong(out: &mut SourceOut, first_line: u64) {
     out.counts.lines += 1;
     out.counts.malformed += 1;
-    out.note_malformed(first_line + 1, format!("line longer than {} bytes (cut)", input::MAX_LINE));
+    out.note_malformed(
+        first_line + 1,
+        format!("line longer than {} bytes (cut)", input::MAX_LINE),
+    );
 }
 
 /// Split a block into about `n` newline-aligned pieces.
@@ -115,7 +129,12 @@ fn pieces(data: &[u8], n: usize) -> Vec<&[u8]> {
     out
 }
 
-fn read_scheduler(cfg: &Config, src: &Source, r: Box<dyn Read + Send>, out: &mut SourceOut) -> std::io::Result<()> {
+fn read_scheduler(
+    cfg: &Config,
+    src: &Source,
+    r: Box<dyn Read + Send>,
+    out: &mut SourceOut,
+) -> std::io::Result<()> {
     let mut reader = BlockReader::new(r);
     let mut res = resolver(cfg, src);
     let mut line_base: u64 = 0;
@@ -146,7 +165,13 @@ fn read_scheduler(cfg: &Config, src: &Source, r: Box<dyn Read + Send>, out: &mut
     Ok(())
 }
 
-fn absorb_chunk(out: &mut SourceOut, src: &Source, res: &mut Resolver, chunk: formats::ChunkOut, base: u64) {
+fn absorb_chunk(
+    out: &mut SourceOut,
+    src: &Source,
+    res: &mut Resolver,
+    chunk: formats::ChunkOut,
+    base: u64,
+) {
     out.counts.add(&chunk.counts);
     for (idx, why) in chunk.malformed {
         out.note_malformed(base + idx + 1, why);
@@ -161,7 +186,10 @@ fn absorb_chunk(out: &mut SourceOut, src: &Source, res: &mut Resolver, chunk: fo
                     time,
                     host: p.host,
                     kind: p.kind,
-                    loc: Location { source: src.id, line },
+                    loc: Location {
+                        source: src.id,
+                        line,
+                    },
                     text: p.text,
                 });
             }
@@ -219,14 +247,22 @@ fn each_line(
     Ok(())
 }
 
-fn read_slack(cfg: &Config, src: &Source, r: Box<dyn Read + Send>, out: &mut SourceOut) -> std::io::Result<()> {
+fn read_slack(
+    cfg: &Config,
+    src: &Source,
+    r: Box<dyn Read + Send>,
+    out: &mut SourceOut,
+) -> std::io::Result<()> {
     let mut res = resolver(cfg, src);
     each_line(r, out, |out, line, text| match slack::parse_line(text) {
         Ok(None) => out.counts.ignored += 1,
         Ok(Some(rec)) => {
             let Some(time) = rec.stamp.and_then(|s| res.resolve(s)) else {
                 out.counts.malformed += 1;
-                out.note_malformed(line, "Slack record without a time (ts, time, timestamp or @timestamp)");
+                out.note_malformed(
+                    line,
+                    "Slack record without a time (ts, time, timestamp or @timestamp)",
+                );
                 return;
             };
             out.counts.recognized += 1;
@@ -235,7 +271,10 @@ fn read_slack(cfg: &Config, src: &Source, r: Box<dyn Read + Send>, out: &mut Sou
                 time,
                 host: None,
                 kind: Kind::Slack(rec.attempt),
-                loc: Location { source: src.id, line },
+                loc: Location {
+                    source: src.id,
+                    line,
+                },
                 text: text.to_string(),
             });
         }
@@ -253,7 +292,12 @@ struct Waiting {
     text: String,
 }
 
-fn read_job_log(cfg: &Config, src: &Source, r: Box<dyn Read + Send>, out: &mut SourceOut) -> std::io::Result<()> {
+fn read_job_log(
+    cfg: &Config,
+    src: &Source,
+    r: Box<dyn Read + Send>,
+    out: &mut SourceOut,
+) -> std::io::Result<()> {
     let job = src.job.clone().unwrap_or_default();
     let mut res = resolver(cfg, src);
     let mut reader = JobLogReader::new(&cfg.facts);
@@ -267,12 +311,18 @@ fn read_job_log(cfg: &Config, src: &Source, r: Box<dyn Read + Send>, out: &mut S
     let ev = |time, loc, fact, text: &str| Event {
         time,
         host: None,
-        kind: Kind::Job { job: job.clone(), fact },
+        kind: Kind::Job {
+            job: job.clone(),
+            fact,
+        },
         loc,
         text: text.to_string(),
     };
     each_line(r, out, |out, line, text| {
-        let loc = Location { source: src.id, line };
+        let loc = Location {
+            source: src.id,
+            line,
+        };
         if text.trim().is_empty() {
             out.counts.ignored += 1;
             return;
@@ -311,14 +361,22 @@ fn read_job_log(cfg: &Config, src: &Source, r: Box<dyn Read + Send>, out: &mut S
             after_exit |= matches!(fact, JobFact::Exit(_));
             match cur {
                 Some(t) => out.events.push(ev(t, loc, fact, text)),
-                None => waiting.push(Waiting { loc, fact: Some(fact), text: text.to_string() }),
+                None => waiting.push(Waiting {
+                    loc,
+                    fact: Some(fact),
+                    text: text.to_string(),
+                }),
             }
         }
         if let Some(t) = cur {
             prev = Some((t, loc, text.to_string()));
         } else if waiting.is_empty() {
             // Keep the first untimed line as the opening evidence.
-            waiting.push(Waiting { loc, fact: None, text: text.to_string() });
+            waiting.push(Waiting {
+                loc,
+                fact: None,
+                text: text.to_string(),
+            });
         }
     })?;
     if let Some((pt, ploc, ptext)) = prev {
@@ -330,10 +388,13 @@ fn read_job_log(cfg: &Config, src: &Source, r: Box<dyn Read + Send>, out: &mut S
         // No timestamp in the whole file: the lines are dated by the file's
         // modification time (a log rewritten by each run belongs to the
         // latest one).
-        let t: DateTime<Utc> = input::mtime(src).map(DateTime::<Utc>::from).unwrap_or(cfg.now);
+        let t: DateTime<Utc> = input::mtime(src)
+            .map(DateTime::<Utc>::from)
+            .unwrap_or(cfg.now);
         out.see(t);
         let first = &waiting[0];
-        out.events.push(ev(t, first.loc, JobFact::SegmentStart, &first.text));
+        out.events
+            .push(ev(t, first.loc, JobFact::SegmentStart, &first.text));
         for w in waiting.drain(..) {
             if let Some(f) = w.fact {
                 out.events.push(ev(t, w.loc, f, &w.text));

@@ -64,7 +64,8 @@ fn expand(arg: &str, flag: &str) -> std::result::Result<Vec<PathBuf>, Error> {
         return Ok(vec![PathBuf::from("-")]);
     }
     if has_glob(arg) {
-        let paths = glob::glob(arg).map_err(|e| Error::Usage(format!("{flag} `{arg}`: not a valid glob: {e}")))?;
+        let paths = glob::glob(arg)
+            .map_err(|e| Error::Usage(format!("{flag} `{arg}`: not a valid glob: {e}")))?;
         let mut out: Vec<PathBuf> = Vec::new();
         for p in paths {
             match p {
@@ -74,14 +75,20 @@ fn expand(arg: &str, flag: &str) -> std::result::Result<Vec<PathBuf>, Error> {
             }
         }
         if out.is_empty() {
-            return Err(Error::input(arg, format!("no file matches this pattern ({flag})")));
+            return Err(Error::input(
+                arg,
+                format!("no file matches this pattern ({flag})"),
+            ));
         }
         out.sort();
         return Ok(out);
     }
     let p = PathBuf::from(arg);
     match std::fs::metadata(&p) {
-        Ok(m) if m.is_dir() => Err(Error::input(arg, format!("is a directory ({flag} takes files; give a folder as DIR)"))),
+        Ok(m) if m.is_dir() => Err(Error::input(
+            arg,
+            format!("is a directory ({flag} takes files; give a folder as DIR)"),
+        )),
         Ok(_) => Ok(vec![p]),
         Err(e) => Err(Error::input(arg, io_reason(&e))),
     }
@@ -98,7 +105,13 @@ pub fn io_reason(e: &io::Error) -> String {
 
 /// Files under `dir`, recursively, sorted; symlinked folders are followed
 /// once (loops are cut), hidden entries skipped.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut BTreeSet<PathBuf>, skipped: &mut Vec<Skipped>, depth: usize) -> io::Result<()> {
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    seen: &mut BTreeSet<PathBuf>,
+    skipped: &mut Vec<Skipped>,
+    depth: usize,
+) -> io::Result<()> {
     let canon = dir.canonicalize()?;
     if !seen.insert(canon) {
         skipped.push(Skipped {
@@ -114,10 +127,15 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut BTreeSet<PathBuf>, skippe
         });
         return Ok(());
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     for p in entries {
-        let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         if name.starts_with('.') {
             continue;
         }
@@ -157,7 +175,12 @@ pub fn plan(cfg: &Config) -> Result<Plan> {
     let mut plan = Plan::default();
     let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
     let mut stdin_used = false;
-    let mut push = |plan: &mut Plan, path: PathBuf, kind: InputKind, job: Option<String>, why: String| -> Result<()> {
+    let mut push = |plan: &mut Plan,
+                    path: PathBuf,
+                    kind: InputKind,
+                    job: Option<String>,
+                    why: String|
+     -> Result<()> {
         let display = path.display().to_string();
         if display == "-" {
             if stdin_used {
@@ -224,12 +247,19 @@ pub fn plan(cfg: &Config) -> Result<Plan> {
         walk(dir, &mut files, &mut walked, &mut plan.skipped, 0)
             .map_err(|e| Error::input(dir.display().to_string(), io_reason(&e)))?;
         for f in files {
-            let name = f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let name = f
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
             if name == "crontriage.toml" {
                 let used = cfg.config_path.as_ref().is_some_and(|c| same_file(c, &f));
                 plan.skipped.push(Skipped {
                     display: f.display().to_string(),
-                    why: if used { "config (read as crontriage.toml)".into() } else { "config of another folder (not used)".into() },
+                    why: if used {
+                        "config (read as crontriage.toml)".into()
+                    } else {
+                        "config of another folder (not used)".into()
+                    },
                 });
                 continue;
             }
@@ -260,7 +290,8 @@ pub fn plan(cfg: &Config) -> Result<Plan> {
             push(&mut plan, f, kind, job, why)?;
         }
     }
-    plan.sources.sort_by(|a, b| (a.kind, &a.display).cmp(&(b.kind, &b.display)));
+    plan.sources
+        .sort_by(|a, b| (a.kind, &a.display).cmp(&(b.kind, &b.display)));
     for (i, s) in plan.sources.iter_mut().enumerate() {
         s.id = i as SourceId;
     }
@@ -313,7 +344,10 @@ pub fn open(src: &Source) -> io::Result<Box<dyn Read + Send>> {
 
 /// A source's modification time (its reference for year-less stamps).
 pub fn mtime(src: &Source) -> Option<SystemTime> {
-    src.path.as_ref().and_then(|p| std::fs::metadata(p).ok()).and_then(|m| m.modified().ok())
+    src.path
+        .as_ref()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .and_then(|m| m.modified().ok())
 }
 
 /// A run of complete lines read from a source.
@@ -332,6 +366,9 @@ pub struct BlockReader<R: Read> {
     /// Skipping the rest of an overlong line.
     skipping: bool,
     block: usize,
+    /// A read error, returned once the data read before it has been given
+    /// out (a `.gz` cut in half still yields every line before the cut).
+    err: Option<io::Error>,
 }
 
 impl<R: Read> BlockReader<R> {
@@ -346,32 +383,45 @@ impl<R: Read> BlockReader<R> {
             eof: false,
             skipping: false,
             block: block.max(MAX_LINE + 1),
+            err: None,
         }
     }
 
     /// Read into `pending` until it holds `want` bytes or the input ends.
     fn fill(&mut self, want: usize) -> io::Result<()> {
-        while !self.eof && self.pending.len() < want {
-            let old = self.pending.len();
-            self.pending.resize(want, 0);
-            match self.r.read(&mut self.pending[old..]) {
-                Ok(0) => {
-                    self.pending.truncate(old);
-                    self.eof = true;
-                }
-                Ok(n) => self.pending.truncate(old + n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => self.pending.truncate(old),
-                Err(e) => {
-                    self.pending.truncate(old);
-                    return Err(e);
-                }
+        if self.eof || self.pending.len() >= want {
+            return Ok(());
+        }
+        let need = want - self.pending.len();
+        // `read_to_end` on a `take` appends without zero-filling first, keeps
+        // what it read before an error, and retries on EINTR.
+        match (&mut self.r)
+            .take(need as u64)
+            .read_to_end(&mut self.pending)
+        {
+            Ok(n) if n < need => self.eof = true,
+            Ok(_) => {}
+            Err(e) => {
+                self.err = Some(e);
+                self.eof = true;
             }
         }
         Ok(())
     }
 
-    /// The next block, or `None` at the end of the input.
+    /// The next block, or `None` at the end of the input. A read error comes
+    /// after the blocks read before it.
     pub fn next_block(&mut self) -> io::Result<Option<Block>> {
+        let b = self.next_inner()?;
+        if b.is_none() {
+            if let Some(e) = self.err.take() {
+                return Err(e);
+            }
+        }
+        Ok(b)
+    }
+
+    fn next_inner(&mut self) -> io::Result<Option<Block>> {
         loop {
             if self.skipping {
                 // Drop bytes up to and including the overlong line's newline.
@@ -405,7 +455,10 @@ impl<R: Read> BlockReader<R> {
                 }
                 let rest = self.pending.split_off(last_nl + 1);
                 let data = std::mem::replace(&mut self.pending, rest);
-                return Ok(Some(Block { data, overlong: false }));
+                return Ok(Some(Block {
+                    data,
+                    overlong: false,
+                }));
             }
             if self.eof {
                 if self.pending.len() > MAX_LINE {
@@ -430,7 +483,10 @@ impl<R: Read> BlockReader<R> {
             Some(i) => self.pending = rest[i + 1..].to_vec(),
             None => self.skipping = !self.eof,
         }
-        Block { data, overlong: true }
+        Block {
+            data,
+            overlong: true,
+        }
     }
 }
 
@@ -467,6 +523,30 @@ mod tests {
         assert!(out[1].1);
         assert_eq!(out[2], (b"after\n".to_vec(), false));
         assert_eq!(out.len(), 3);
+    }
+
+    /// A reader that fails after giving some bytes, like a cut `.gz`.
+    struct Cut(&'static [u8], bool);
+    impl Read for Cut {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.1 {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "cut"));
+            }
+            self.1 = true;
+            let n = self.0.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn data_before_a_read_error_comes_first() {
+        let mut r = BlockReader::with_block(Cut(b"one\ntwo\nthr", false), 0);
+        let b = r.next_block().unwrap().unwrap();
+        assert_eq!(b.data, b"one\ntwo\n");
+        let b = r.next_block().unwrap().unwrap();
+        assert_eq!(b.data, b"thr");
+        assert!(r.next_block().is_err());
     }
 
     #[test]

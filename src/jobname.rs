@@ -88,12 +88,19 @@ fn segments(cmd: &str) -> Vec<String> {
     }
     out.push(cur);
     out.into_iter()
-        .map(|s| s.trim().trim_matches(|c| c == '(' || c == ')' || c == '{' || c == '}').trim().to_string())
+        .map(|s| {
+            s.trim()
+                .trim_matches(|c| c == '(' || c == ')' || c == '{' || c == '}')
+                .trim()
+                .to_string()
+        })
         .filter(|s| !s.is_empty())
         .collect()
 }
 
-const INTERPRETERS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh", "php", "node", "nodejs", "perl", "ruby", "deno", "bun"];
+const INTERPRETERS: &[&str] = &[
+    "sh", "bash", "dash", "zsh", "ksh", "php", "node", "nodejs", "perl", "ruby", "deno", "bun",
+];
 
 fn is_interpreter(base: &str) -> bool {
     INTERPRETERS.contains(&base)
@@ -111,7 +118,24 @@ fn drop_ext(name: &str) -> &str {
     match name.rsplit_once('.') {
         Some((stem, ext))
             if !stem.is_empty()
-                && matches!(ext, "sh" | "bash" | "py" | "pl" | "rb" | "php" | "js" | "mjs" | "ts" | "exe" | "bin" | "ps1" | "zsh" | "jar" | "out" | "cron") =>
+                && matches!(
+                    ext,
+                    "sh" | "bash"
+                        | "py"
+                        | "pl"
+                        | "rb"
+                        | "php"
+                        | "js"
+                        | "mjs"
+                        | "ts"
+                        | "exe"
+                        | "bin"
+                        | "ps1"
+                        | "zsh"
+                        | "jar"
+                        | "out"
+                        | "cron"
+                ) =>
         {
             stem
         }
@@ -129,12 +153,18 @@ fn program(seg: &str, depth: usize) -> Option<String> {
         let tok = w[i].as_str();
         let base = basename(tok);
         // VAR=value
-        if !tok.starts_with('-') && tok.contains('=') && tok.split('=').next().is_some_and(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
+        if !tok.starts_with('-')
+            && tok.contains('=')
+            && tok.split('=').next().is_some_and(|k| {
+                !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+        {
             i += 1;
             continue;
         }
         match base {
-            "cd" | "test" | "[" | "[[" | "true" | ":" | "export" | "umask" | "sleep" | "if" | "then" | "fi" | "else" | "!" | "source" | "." | "ulimit" | "set" | "exit" => {
+            "cd" | "test" | "[" | "[[" | "true" | ":" | "export" | "umask" | "sleep" | "if"
+            | "then" | "fi" | "else" | "!" | "source" | "." | "ulimit" | "set" | "exit" => {
                 // `if X; then Y; fi` keeps Y in a later segment.
                 if matches!(base, "if" | "then" | "else" | "!") && i + 1 < w.len() {
                     i += 1;
@@ -142,7 +172,8 @@ fn program(seg: &str, depth: usize) -> Option<String> {
                 }
                 return None;
             }
-            "env" | "nohup" | "exec" | "time" | "chronic" | "command" | "stdbuf" | "setsid" | "unbuffer" | "caffeinate" => {
+            "env" | "nohup" | "exec" | "time" | "chronic" | "command" | "stdbuf" | "setsid"
+            | "unbuffer" | "caffeinate" => {
                 i += 1;
                 while i < w.len() && (flag(&w[i]) || w[i].contains('=')) {
                     if matches!(w[i].as_str(), "-u" | "-C" | "-S") {
@@ -181,7 +212,10 @@ fn program(seg: &str, depth: usize) -> Option<String> {
             "flock" => {
                 i += 1;
                 while i < w.len() && flag(&w[i]) {
-                    if matches!(w[i].as_str(), "-w" | "-E" | "--timeout" | "--conflict-exit-code") {
+                    if matches!(
+                        w[i].as_str(),
+                        "-w" | "-E" | "--timeout" | "--conflict-exit-code"
+                    ) {
                         i += 1;
                     }
                     i += 1;
@@ -271,23 +305,47 @@ mod tests {
             ("cd /srv && ./bin/backup.sh --full", "backup"),
             ("python3 /opt/etl/load_ledger.py", "load_ledger"),
             ("run-parts /etc/cron.daily", "cron.daily"),
-            ("   cd / && run-parts --report /etc/cron.hourly", "cron.hourly"),
-            ("test -x /usr/sbin/anacron || ( cd / && run-parts --report /etc/cron.daily )", "cron.daily"),
-            ("/usr/local/bin/backup.sh --incremental >> /var/tmp/backup.log 2>&1", "backup"),
+            (
+                "   cd / && run-parts --report /etc/cron.hourly",
+                "cron.hourly",
+            ),
+            (
+                "test -x /usr/sbin/anacron || ( cd / && run-parts --report /etc/cron.daily )",
+                "cron.daily",
+            ),
+            (
+                "/usr/local/bin/backup.sh --incremental >> /var/tmp/backup.log 2>&1",
+                "backup",
+            ),
             ("/usr/local/bin/agent --daemon", "agent"),
             ("touch /tmp/afile.txt", "touch"),
             ("sleep $(( 1 * 60 )); touch /tmp/afile.txt", "touch"),
             ("/sbin/status.mycheck)", "status.mycheck"),
-            ("flock -n /tmp/rotate.lock /usr/local/bin/rotate-logs", "rotate-logs"),
-            ("timeout 300 nice -n 10 ionice -c3 /usr/bin/python3 -u /opt/jobs/report.py", "report"),
-            ("PATH=/usr/bin:/bin MAILTO=ops env LANG=C sudo -u deploy /srv/app/bin/sync_users.rb", "sync_users"),
+            (
+                "flock -n /tmp/rotate.lock /usr/local/bin/rotate-logs",
+                "rotate-logs",
+            ),
+            (
+                "timeout 300 nice -n 10 ionice -c3 /usr/bin/python3 -u /opt/jobs/report.py",
+                "report",
+            ),
+            (
+                "PATH=/usr/bin:/bin MAILTO=ops env LANG=C sudo -u deploy /srv/app/bin/sync_users.rb",
+                "sync_users",
+            ),
             ("chronic /usr/local/sbin/certbot-renew", "certbot-renew"),
-            ("[ -x /usr/lib/php/sessionclean ] && if [ ! -d /run/systemd/system ]; then /usr/lib/php/sessionclean; fi", "sessionclean"),
+            (
+                "[ -x /usr/lib/php/sessionclean ] && if [ ! -d /run/systemd/system ]; then /usr/lib/php/sessionclean; fi",
+                "sessionclean",
+            ),
             ("/bin/sh -c '/opt/scripts/cleanup.sh --days 7'", "cleanup"),
             ("bash /home/ops/nightly.sh > /dev/null 2>&1", "nightly"),
             ("node /srv/notify/index.js", "index"),
             ("php /var/www/artisan schedule:run", "artisan"),
-            ("flock -w 10 /run/lock/x.lock -c 'pg_dump app > /tmp/x.sql'", "pg_dump"),
+            (
+                "flock -w 10 /run/lock/x.lock -c 'pg_dump app > /tmp/x.sql'",
+                "pg_dump",
+            ),
             ("echo ')' ; exit 2", "echo"),
         ];
         for (cmd, want) in cases {

@@ -13,19 +13,26 @@ pub struct Progress {
 }
 
 fn size(s: &Source) -> u64 {
-    s.path.as_ref().and_then(|p| std::fs::metadata(p).ok()).map_or(0, |m| m.len())
+    s.path
+        .as_ref()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map_or(0, |m| m.len())
 }
 
 impl Progress {
     pub fn new(plan: &Plan) -> Progress {
         let total: u64 = plan.sources.iter().map(size).sum();
-        let show = total > THRESHOLD && std::io::stderr().is_terminal() && std::env::var_os("CRONTRIAGE_NO_PROGRESS").is_none();
+        let show = total > THRESHOLD
+            && std::io::stderr().is_terminal()
+            && std::env::var_os("CRONTRIAGE_NO_PROGRESS").is_none();
         let bar = show.then(|| {
             let b = ProgressBar::new(total);
             b.set_style(
-                ProgressStyle::with_template("{spinner} reading {bytes}/{total_bytes} [{bar:30}] {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> "),
+                ProgressStyle::with_template(
+                    "{spinner} reading {bytes}/{total_bytes} [{bar:30}] {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
             );
             b
         });

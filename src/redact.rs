@@ -23,19 +23,31 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     };
     vec![
         // Slack webhooks (URL path is the secret).
-        r(r"https?://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_\-]+", MARK),
+        r(
+            r"https?://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_\-]+",
+            MARK,
+        ),
         // Slack tokens: bot, user, app-level, legacy, refresh, config.
         r(r"\bxox[abposre]-[A-Za-z0-9\-]+", MARK),
         r(r"\bxapp-[A-Za-z0-9\-]+", MARK),
         // Authorization headers: everything after the header name.
-        r(r#"(?i)\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(?:bearer|basic|token|bot)\s+)?[^\s"',;\[][^\s"',;]*"#, "${1}[REDACTED]"),
-        r(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}", "${1}[REDACTED]"),
+        r(
+            r#"(?i)\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(?:bearer|basic|token|bot)\s+)?[^\s"',;\[][^\s"',;]*"#,
+            "${1}[REDACTED]",
+        ),
+        r(
+            r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}",
+            "${1}[REDACTED]",
+        ),
         // OpenAI / Anthropic style API keys.
         r(r"\bsk-[A-Za-z0-9_\-]{16,}", MARK),
         // AWS access key ids.
         r(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", MARK),
         // Passwords in URLs: scheme://user:pass@host.
-        r(r"([a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@]+:)[^\s@/]+@", "${1}[REDACTED]@"),
+        r(
+            r"([a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@]+:)[^\s@/]+@",
+            "${1}[REDACTED]@",
+        ),
         // key=value, "key": "value", and API-key headers.
         r(
             r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|token|secret)=["']?)[^\s"'&,;}\]\[][^\s"'&,;}\]]{3,}"#,
@@ -80,20 +92,59 @@ mod tests {
     #[test]
     fn secrets_are_redacted() {
         let cases = [
-            ("token xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx here", "token [REDACTED] here"),
-            ("xoxp-1-2-3-abc xoxa-2-x xoxs-abc xoxe.xoxp-1-x xoxe-1-abc xapp-1-A0-123-abc", "[REDACTED] [REDACTED] [REDACTED] xoxe.[REDACTED] [REDACTED] [REDACTED]"),
-            ("curl -X POST https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX -d @x", "curl -X POST [REDACTED] -d @x"),
-            ("curl -H 'Authorization: Bearer abc.def.ghi' https://api", "curl -H 'Authorization: [REDACTED]' https://api"),
-            ("requests with bearer eyJhbGciOiJIUzI1NiJ9.payload.sig", "requests with bearer [REDACTED]"),
-            ("OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwx python3 x.py", "OPENAI_API_KEY=[REDACTED] python3 x.py"),
-            ("key sk-ant-api03-abcdefghijklmnopqrstuvwxyz", "key [REDACTED]"),
+            (
+                "token xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx here",
+                "token [REDACTED] here",
+            ),
+            (
+                "xoxp-1-2-3-abc xoxa-2-x xoxs-abc xoxe.xoxp-1-x xoxe-1-abc xapp-1-A0-123-abc",
+                "[REDACTED] [REDACTED] [REDACTED] xoxe.[REDACTED] [REDACTED] [REDACTED]",
+            ),
+            (
+                "curl -X POST https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX -d @x",
+                "curl -X POST [REDACTED] -d @x",
+            ),
+            (
+                "curl -H 'Authorization: Bearer abc.def.ghi' https://api",
+                "curl -H 'Authorization: [REDACTED]' https://api",
+            ),
+            (
+                "requests with bearer eyJhbGciOiJIUzI1NiJ9.payload.sig",
+                "requests with bearer [REDACTED]",
+            ),
+            (
+                "OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwx python3 x.py",
+                "OPENAI_API_KEY=[REDACTED] python3 x.py",
+            ),
+            (
+                "key sk-ant-api03-abcdefghijklmnopqrstuvwxyz",
+                "key [REDACTED]",
+            ),
             ("aws AKIAIOSFODNN7EXAMPLE used", "aws [REDACTED] used"),
-            ("pg_dump postgres://backup:hunter2@db:5432/app", "pg_dump postgres://backup:[REDACTED]@db:5432/app"),
-            ("{\"password\": \"hunter22\"}", "{\"password\": \"[REDACTED]\"}"),
-            ("nothing secret: token_revoked", "nothing secret: token_revoked"),
-            ("curl -H 'X-Api-Key: abcdef123' https://x", "curl -H 'X-Api-Key: [REDACTED]' https://x"),
-            ("SLACK_BOT_TOKEN=abcdefgh ./notify", "SLACK_BOT_TOKEN=[REDACTED] ./notify"),
-            ("{'ok': False, 'error': 'invalid_token'}", "{'ok': False, 'error': 'invalid_token'}"),
+            (
+                "pg_dump postgres://backup:hunter2@db:5432/app",
+                "pg_dump postgres://backup:[REDACTED]@db:5432/app",
+            ),
+            (
+                "{\"password\": \"hunter22\"}",
+                "{\"password\": \"[REDACTED]\"}",
+            ),
+            (
+                "nothing secret: token_revoked",
+                "nothing secret: token_revoked",
+            ),
+            (
+                "curl -H 'X-Api-Key: abcdef123' https://x",
+                "curl -H 'X-Api-Key: [REDACTED]' https://x",
+            ),
+            (
+                "SLACK_BOT_TOKEN=abcdefgh ./notify",
+                "SLACK_BOT_TOKEN=[REDACTED] ./notify",
+            ),
+            (
+                "{'ok': False, 'error': 'invalid_token'}",
+                "{'ok': False, 'error': 'invalid_token'}",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(redact(input), want, "{input}");

@@ -44,6 +44,9 @@ mod tests {
         assert_eq!(closest("execution-faild", cats), Some("execution-failed"));
         assert_eq!(closest("mised", cats), Some("missed"));
         assert_eq!(closest("banana", cats), None);
-        assert_eq!(closest("europe/berlin", ["Europe/Berlin"]), Some("Europe/Berlin"));
+        assert_eq!(
+            closest("europe/berlin", ["Europe/Berlin"]),
+            Some("Europe/Berlin")
+        );
     }
 }

@@ -35,7 +35,11 @@ pub enum Stamp {
     /// Full date and time, no zone.
     Local(NaiveDateTime),
     /// RFC 3164: month, day, time; no year, no zone.
-    NoYear { month: u32, day: u32, time: NaiveTime },
+    NoYear {
+        month: u32,
+        day: u32,
+        time: NaiveTime,
+    },
 }
 
 /// Where a year-less stamp gets its year.
@@ -127,7 +131,11 @@ impl Resolver {
 
 /// A local wall-clock time in `zone` as UTC, with the DST rules in the module
 /// doc; `after` is the latest instant already seen in the same input.
-pub fn resolve_local(zone: Tz, naive: NaiveDateTime, after: Option<DateTime<Utc>>) -> DateTime<Utc> {
+pub fn resolve_local(
+    zone: Tz,
+    naive: NaiveDateTime,
+    after: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
     match zone.from_local_datetime(&naive) {
         LocalResult::Single(t) => t.with_timezone(&Utc),
         LocalResult::Ambiguous(early, late) => {
@@ -156,7 +164,11 @@ pub fn month_from_abbr(b: &[u8]) -> Option<u32> {
     if b.len() != 3 {
         return None;
     }
-    let m = [b[0].to_ascii_lowercase(), b[1].to_ascii_lowercase(), b[2].to_ascii_lowercase()];
+    let m = [
+        b[0].to_ascii_lowercase(),
+        b[1].to_ascii_lowercase(),
+        b[2].to_ascii_lowercase(),
+    ];
     Some(match &m {
         b"jan" => 1,
         b"feb" => 2,
@@ -201,7 +213,11 @@ pub fn parse_hms(b: &[u8]) -> Option<(NaiveTime, usize)> {
         used = 9 + frac_len;
     }
     // A leap second (":60") is read as :59.999…
-    let (s, nanos) = if s == 60 { (59, 999_999_999) } else { (s, nanos) };
+    let (s, nanos) = if s == 60 {
+        (59, 999_999_999)
+    } else {
+        (s, nanos)
+    };
     Some((NaiveTime::from_hms_nano_opt(h, m, s, nanos)?, used))
 }
 
@@ -210,7 +226,11 @@ pub fn parse_ymd(b: &[u8]) -> Option<NaiveDate> {
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    NaiveDate::from_ymd_opt(digits(&b[0..4])? as i32, digits(&b[5..7])?, digits(&b[8..10])?)
+    NaiveDate::from_ymd_opt(
+        digits(&b[0..4])? as i32,
+        digits(&b[5..7])?,
+        digits(&b[8..10])?,
+    )
 }
 
 /// An ISO 8601 / RFC 3339 stamp at the start of `b`: `YYYY-MM-DD`, `T` or a
@@ -268,8 +288,27 @@ pub fn from_epoch_secs(secs: f64) -> Option<DateTime<Utc>> {
     Utc.timestamp_opt(whole as i64, nanos).single()
 }
 
+/// An integer count since the epoch — seconds, milliseconds, microseconds
+/// or nanoseconds, told apart by magnitude — exactly (no float rounding).
+pub fn from_epoch_int(n: i64) -> Option<DateTime<Utc>> {
+    let (secs, nanos) = if n > 100_000_000_000_000_000 {
+        (n / 1_000_000_000, (n % 1_000_000_000) as u32)
+    } else if n > 100_000_000_000_000 {
+        (n / 1_000_000, (n % 1_000_000) as u32 * 1_000)
+    } else if n > 100_000_000_000 {
+        (n / 1_000, (n % 1_000) as u32 * 1_000_000)
+    } else {
+        (n, 0)
+    };
+    from_epoch_secs(secs as f64)?;
+    Utc.timestamp_opt(secs, nanos).single()
+}
+
 /// Epoch seconds, milliseconds or microseconds, told apart by magnitude.
 pub fn from_epoch_any(n: f64) -> Option<DateTime<Utc>> {
+    if n.fract() == 0.0 && n.abs() < 9e18 {
+        return from_epoch_int(n as i64);
+    }
     if n > 1e17 {
         from_epoch_secs(n / 1e9)
     } else if n > 1e14 {
@@ -282,9 +321,18 @@ pub fn from_epoch_any(n: f64) -> Option<DateTime<Utc>> {
 }
 
 /// Format as RFC 3339 UTC with second precision, or with the fraction when
-/// there is one (`2026-12-03T03:00:01Z`, `2026-12-03T03:00:01.5Z`).
+/// there is one, trailing zeros dropped (`2026-12-03T03:00:01Z`,
+/// `2026-12-03T03:00:01.0065Z`).
 pub fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    let mut s = t.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let nanos = t.timestamp_subsec_nanos();
+    if nanos > 0 {
+        let frac = format!("{nanos:09}");
+        s.push('.');
+        s.push_str(frac.trim_end_matches('0'));
+    }
+    s.push('Z');
+    s
 }
 
 #[cfg(test)]
@@ -298,7 +346,10 @@ mod tests {
     #[test]
     fn iso_forms() {
         let cases: &[(&str, &str)] = &[
-            ("2026-12-03T04:00:01.123456+01:00 web", "2026-12-03T03:00:01.123456Z"),
+            (
+                "2026-12-03T04:00:01.123456+01:00 web",
+                "2026-12-03T03:00:01.123456Z",
+            ),
             ("2026-12-03T04:00:01+0100 web", "2026-12-03T03:00:01Z"),
             ("2026-12-03T04:00:01Z", "2026-12-03T04:00:01Z"),
             ("2026-12-03 04:00:01,250-05:00", "2026-12-03T09:00:01.250Z"),
@@ -331,34 +382,80 @@ mod tests {
     #[test]
     fn dst_spring_forward_gap_uses_offset_before() {
         let berlin: Tz = "Europe/Berlin".parse().unwrap();
-        let naive = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap().and_hms_opt(2, 30, 0).unwrap();
-        assert_eq!(resolve_local(berlin, naive, None), utc("2026-03-29T01:30:00Z"));
+        let naive = NaiveDate::from_ymd_opt(2026, 3, 29)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
+        assert_eq!(
+            resolve_local(berlin, naive, None),
+            utc("2026-03-29T01:30:00Z")
+        );
     }
 
     #[test]
     fn fixed_year_rolls_over_new_year() {
         let mut r = Resolver::new(chrono_tz::UTC, YearRule::Fixed(2026));
         let t = NaiveTime::from_hms_opt(23, 59, 0).unwrap();
-        let a = r.resolve(Stamp::NoYear { month: 12, day: 31, time: t }).unwrap();
-        let b = r.resolve(Stamp::NoYear { month: 1, day: 1, time: t }).unwrap();
+        let a = r
+            .resolve(Stamp::NoYear {
+                month: 12,
+                day: 31,
+                time: t,
+            })
+            .unwrap();
+        let b = r
+            .resolve(Stamp::NoYear {
+                month: 1,
+                day: 1,
+                time: t,
+            })
+            .unwrap();
         assert_eq!(a.year(), 2026);
         assert_eq!(b.year(), 2027);
     }
 
     #[test]
     fn mtime_walks_back_across_new_year() {
-        let mtime = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap().and_hms_opt(6, 0, 0).unwrap();
+        let mtime = NaiveDate::from_ymd_opt(2027, 1, 1)
+            .unwrap()
+            .and_hms_opt(6, 0, 0)
+            .unwrap();
         let mut r = Resolver::new(chrono_tz::UTC, YearRule::Mtime(mtime));
         let t = NaiveTime::from_hms_opt(23, 0, 0).unwrap();
-        assert_eq!(r.resolve(Stamp::NoYear { month: 12, day: 31, time: t }).unwrap().year(), 2026);
-        assert_eq!(r.resolve(Stamp::NoYear { month: 1, day: 1, time: t }).unwrap().year(), 2027);
+        assert_eq!(
+            r.resolve(Stamp::NoYear {
+                month: 12,
+                day: 31,
+                time: t
+            })
+            .unwrap()
+            .year(),
+            2026
+        );
+        assert_eq!(
+            r.resolve(Stamp::NoYear {
+                month: 1,
+                day: 1,
+                time: t
+            })
+            .unwrap()
+            .year(),
+            2027
+        );
     }
 
     #[test]
     fn feb_29_in_common_year_is_invalid() {
         let mut r = Resolver::new(chrono_tz::UTC, YearRule::Fixed(2026));
         let t = NaiveTime::from_hms_opt(1, 0, 0).unwrap();
-        assert!(r.resolve(Stamp::NoYear { month: 2, day: 29, time: t }).is_none());
+        assert!(
+            r.resolve(Stamp::NoYear {
+                month: 2,
+                day: 29,
+                time: t
+            })
+            .is_none()
+        );
     }
 
     #[test]

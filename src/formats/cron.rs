@@ -94,7 +94,9 @@ fn parse_cron(sched: Scheduler, pid: u32, msg: &str) -> Option<Kind> {
             user: user.to_string(),
             text: text.to_string(),
         },
-        ("error", Some(a)) if a.starts_with("grandchild #") => parse_grandchild(a).unwrap_or(Kind::CronNote { pid }),
+        ("error", Some(a)) if a.starts_with("grandchild #") => {
+            parse_grandchild(a).unwrap_or(Kind::CronNote { pid })
+        }
         // Mail of the run's output, and the no-MTA notice: facts about cron's
         // own mail, logged by the run's parent; evidence, never a failure.
         ("MAIL", _) => Kind::CronNote { pid },
@@ -104,17 +106,27 @@ fn parse_cron(sched: Scheduler, pid: u32, msg: &str) -> Option<Kind> {
     Some(kind)
 }
 
-/// `grandchild #12345 failed with exit status 1`.
+/// `grandchild #12345 failed with exit status 1`, or (a shell killed by a
+/// signal, Debian at `-L 4` and up) `grandchild #12345 terminated by signal 9`.
 fn parse_grandchild(a: &str) -> Option<Kind> {
     let rest = a.strip_prefix("grandchild #")?;
     let sp = rest.find(' ')?;
     let child = rest[..sp].parse().ok()?;
-    let status = rest.split("exit status ").nth(1)?;
-    let digits: String = status.chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
-    Some(Kind::CronGrandchild {
-        child,
-        status: digits.parse().ok()?,
-    })
+    let number = |s: &str| -> Option<i32> {
+        let digits: String = s
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '-')
+            .collect();
+        digits.parse().ok()
+    };
+    let outcome = if let Some(s) = rest.split("exit status ").nth(1) {
+        Outcome::Exit(number(s)?)
+    } else if let Some(s) = rest.split("signal ").nth(1) {
+        Outcome::Signal(number(s)?, String::new())
+    } else {
+        Outcome::Failed(rest[sp + 1..].to_string())
+    };
+    Some(Kind::CronGrandchild { child, outcome })
 }
 
 /// `pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)`,
@@ -131,7 +143,10 @@ fn parse_session(pid: u32, msg: &str) -> Option<Kind> {
     } else {
         return None;
     };
-    let user: String = rest.chars().take_while(|c| !matches!(c, ' ' | '(')).collect();
+    let user: String = rest
+        .chars()
+        .take_while(|c| !matches!(c, ' ' | '('))
+        .collect();
     Some(Kind::CronSession { pid, opened, user })
 }
 
@@ -191,7 +206,9 @@ fn parse_anacron(pid: u32, msg: &str) -> Kind {
     let t = t.trim_start();
     let outcome = if let Some(s) = t.strip_prefix("(exit status: ") {
         let n: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
-        n.parse().map(Outcome::Exit).unwrap_or_else(|_| Outcome::Failed("terminated".into()))
+        n.parse()
+            .map(Outcome::Exit)
+            .unwrap_or_else(|_| Outcome::Failed("terminated".into()))
     } else if let Some(s) = t.strip_prefix("due to signal ") {
         let n: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
         Outcome::Signal(n.parse().unwrap_or(0), String::new())
@@ -233,7 +250,12 @@ mod tests {
     use super::*;
 
     fn cmd(sched: Scheduler, pid: u32, user: &str, command: &str) -> Kind {
-        Kind::CronCmd { sched, pid, user: user.into(), command: command.into() }
+        Kind::CronCmd {
+            sched,
+            pid,
+            user: user.into(),
+            command: command.into(),
+        }
     }
 
     /// Real (ident, pid, message) → event, from corpus/ and daemon sources.
@@ -241,57 +263,349 @@ mod tests {
     fn real_messages() {
         let cases: Vec<(&str, Option<u32>, &str, Option<Kind>)> = vec![
             // corpus/plaso/syslog_cron.log
-            ("CRON", Some(3), "(root) CMD (touch /tmp/afile.txt)", Some(cmd(Scheduler::Cron, 3, "root", "touch /tmp/afile.txt"))),
+            (
+                "CRON",
+                Some(3),
+                "(root) CMD (touch /tmp/afile.txt)",
+                Some(cmd(Scheduler::Cron, 3, "root", "touch /tmp/afile.txt")),
+            ),
             // corpus/plaso/syslog: unbalanced parenthesis, the command runs to the last `)`
-            ("CRON", Some(31067), "(root) CMD (/sbin/status.mycheck))", Some(cmd(Scheduler::Cron, 31067, "root", "/sbin/status.mycheck)"))),
-            ("CRON", Some(3), "(root) CMD (sleep $(( 1 * 60 )); touch /tmp/afile.txt)", Some(cmd(Scheduler::Cron, 3, "root", "sleep $(( 1 * 60 )); touch /tmp/afile.txt"))),
+            (
+                "CRON",
+                Some(31067),
+                "(root) CMD (/sbin/status.mycheck))",
+                Some(cmd(Scheduler::Cron, 31067, "root", "/sbin/status.mycheck)")),
+            ),
+            (
+                "CRON",
+                Some(3),
+                "(root) CMD (sleep $(( 1 * 60 )); touch /tmp/afile.txt)",
+                Some(cmd(
+                    Scheduler::Cron,
+                    3,
+                    "root",
+                    "sleep $(( 1 * 60 )); touch /tmp/afile.txt",
+                )),
+            ),
             // corpus/plaso/syslog_rsyslog_traditional: leading spaces kept
-            ("CRON", Some(11068), "(root) CMD (   cd / && run-parts --report /etc/cron.hourly)", Some(cmd(Scheduler::Cron, 11068, "root", "   cd / && run-parts --report /etc/cron.hourly"))),
+            (
+                "CRON",
+                Some(11068),
+                "(root) CMD (   cd / && run-parts --report /etc/cron.hourly)",
+                Some(cmd(
+                    Scheduler::Cron,
+                    11068,
+                    "root",
+                    "   cd / && run-parts --report /etc/cron.hourly",
+                )),
+            ),
             // corpus/plaso/syslog_crond.log (cronie)
-            ("CROND", Some(1396), "(root) CMD (run-parts /etc/cron.hourly)", Some(cmd(Scheduler::Cronie, 1396, "root", "run-parts /etc/cron.hourly"))),
-            ("CROND", Some(1395), "(root) CMDEND (run-parts /etc/cron.hourly)", Some(Kind::CronEnd { user: "root".into(), command: "run-parts /etc/cron.hourly".into(), status: None })),
-            ("crond", Some(1276), "(CRON) STARTUP (1.7.2)", Some(Kind::Context)),
-            ("crond", Some(1608), "(*system*) RELOAD (/etc/cron.d/0hourly)", Some(Kind::Context)),
-            ("crontab", Some(1578), "(root) REPLACE (root)", Some(Kind::Context)),
+            (
+                "CROND",
+                Some(1396),
+                "(root) CMD (run-parts /etc/cron.hourly)",
+                Some(cmd(
+                    Scheduler::Cronie,
+                    1396,
+                    "root",
+                    "run-parts /etc/cron.hourly",
+                )),
+            ),
+            (
+                "CROND",
+                Some(1395),
+                "(root) CMDEND (run-parts /etc/cron.hourly)",
+                Some(Kind::CronEnd {
+                    user: "root".into(),
+                    command: "run-parts /etc/cron.hourly".into(),
+                    status: None,
+                }),
+            ),
+            (
+                "crond",
+                Some(1276),
+                "(CRON) STARTUP (1.7.2)",
+                Some(Kind::Context),
+            ),
+            (
+                "crond",
+                Some(1608),
+                "(*system*) RELOAD (/etc/cron.d/0hourly)",
+                Some(Kind::Context),
+            ),
+            (
+                "crontab",
+                Some(1578),
+                "(root) REPLACE (root)",
+                Some(Kind::Context),
+            ),
             // corpus/plaso/syslog_cron_debian.log
-            ("cron", Some(1615), "(CRON) INFO (pidfile fd = 3)", Some(Kind::Context)),
-            ("/usr/sbin/cron", Some(73991), "(root) CMD (/usr/libexec/atrun)", Some(cmd(Scheduler::Cron, 73991, "root", "/usr/libexec/atrun"))),
-            ("/USR/SBIN/CRON", Some(4242), "(root) CMD (true)", Some(cmd(Scheduler::Cron, 4242, "root", "true"))),
+            (
+                "cron",
+                Some(1615),
+                "(CRON) INFO (pidfile fd = 3)",
+                Some(Kind::Context),
+            ),
+            (
+                "/usr/sbin/cron",
+                Some(73991),
+                "(root) CMD (/usr/libexec/atrun)",
+                Some(cmd(Scheduler::Cron, 73991, "root", "/usr/libexec/atrun")),
+            ),
+            (
+                "/USR/SBIN/CRON",
+                Some(4242),
+                "(root) CMD (true)",
+                Some(cmd(Scheduler::Cron, 4242, "root", "true")),
+            ),
             // Debian failure, logged by the parent about the grandchild
-            ("CRON", Some(12344), "(CRON) error (grandchild #12345 failed with exit status 1)", Some(Kind::CronGrandchild { child: 12345, status: 1 })),
-            ("CRON", Some(12344), "(root) END (/usr/local/bin/backup.sh)", Some(Kind::CronEnd { user: "root".into(), command: "/usr/local/bin/backup.sh".into(), status: None })),
+            (
+                "CRON",
+                Some(12344),
+                "(CRON) error (grandchild #12345 failed with exit status 1)",
+                Some(Kind::CronGrandchild {
+                    child: 12345,
+                    outcome: Outcome::Exit(1),
+                }),
+            ),
+            // fixtures/real/debian-cron-L5: a shell killed by a signal
+            (
+                "CRON",
+                Some(22444),
+                "(CRON) error (grandchild #22445 terminated by signal 9)",
+                Some(Kind::CronGrandchild {
+                    child: 22445,
+                    outcome: Outcome::Signal(9, String::new()),
+                }),
+            ),
+            (
+                "CRON",
+                Some(12344),
+                "(root) END (/usr/local/bin/backup.sh)",
+                Some(Kind::CronEnd {
+                    user: "root".into(),
+                    command: "/usr/local/bin/backup.sh".into(),
+                    status: None,
+                }),
+            ),
             // pam, both wordings, both services
-            ("CRON", Some(12344), "pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)", Some(Kind::CronSession { pid: 12344, opened: true, user: "root".into() })),
-            ("CRON", Some(12344), "pam_unix(cron:session): session opened for user root by (uid=0)", Some(Kind::CronSession { pid: 12344, opened: true, user: "root".into() })),
-            ("CRON", Some(12344), "pam_unix(cron:session): session closed for user root", Some(Kind::CronSession { pid: 12344, opened: false, user: "root".into() })),
-            ("crond", Some(7), "pam_unix(crond:session): session closed for user backup", Some(Kind::CronSession { pid: 7, opened: false, user: "backup".into() })),
+            (
+                "CRON",
+                Some(12344),
+                "pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)",
+                Some(Kind::CronSession {
+                    pid: 12344,
+                    opened: true,
+                    user: "root".into(),
+                }),
+            ),
+            (
+                "CRON",
+                Some(12344),
+                "pam_unix(cron:session): session opened for user root by (uid=0)",
+                Some(Kind::CronSession {
+                    pid: 12344,
+                    opened: true,
+                    user: "root".into(),
+                }),
+            ),
+            (
+                "CRON",
+                Some(12344),
+                "pam_unix(cron:session): session closed for user root",
+                Some(Kind::CronSession {
+                    pid: 12344,
+                    opened: false,
+                    user: "root".into(),
+                }),
+            ),
+            (
+                "crond",
+                Some(7),
+                "pam_unix(crond:session): session closed for user backup",
+                Some(Kind::CronSession {
+                    pid: 7,
+                    opened: false,
+                    user: "backup".into(),
+                }),
+            ),
             // corpus/loghub_Thunderbird_2k.log
-            ("crond(pam_unix)", Some(2915), "session opened for user root by (uid=0)", Some(Kind::CronSession { pid: 2915, opened: true, user: "root".into() })),
+            (
+                "crond(pam_unix)",
+                Some(2915),
+                "session opened for user root by (uid=0)",
+                Some(Kind::CronSession {
+                    pid: 2915,
+                    opened: true,
+                    user: "root".into(),
+                }),
+            ),
             // cron's own mail: evidence, never a failure
-            ("CRON", Some(12344), "(root) MAIL (mailed 57 bytes of output but got status 0x004b from MTA#012)", Some(Kind::CronNote { pid: 12344 })),
-            ("CRON", Some(12344), "(root) MAIL (mailed 57 bytes of output but got status 0x0 04b from MTA#012) ", Some(Kind::CronNote { pid: 12344 })),
-            ("CRON", Some(12344), "(CRON) info (No MTA installed, discarding output)", Some(Kind::CronNote { pid: 12344 })),
+            (
+                "CRON",
+                Some(12344),
+                "(root) MAIL (mailed 57 bytes of output but got status 0x004b from MTA#012)",
+                Some(Kind::CronNote { pid: 12344 }),
+            ),
+            (
+                "CRON",
+                Some(12344),
+                "(root) MAIL (mailed 57 bytes of output but got status 0x0 04b from MTA#012) ",
+                Some(Kind::CronNote { pid: 12344 }),
+            ),
+            (
+                "CRON",
+                Some(12344),
+                "(CRON) info (No MTA installed, discarding output)",
+                Some(Kind::CronNote { pid: 12344 }),
+            ),
             // cronie output to syslog
-            ("CROND", Some(90), "(root) CMDOUT (Traceback (most recent call last):)", Some(Kind::CronOutput { user: "root".into(), text: "Traceback (most recent call last):".into() })),
+            (
+                "CROND",
+                Some(90),
+                "(root) CMDOUT (Traceback (most recent call last):)",
+                Some(Kind::CronOutput {
+                    user: "root".into(),
+                    text: "Traceback (most recent call last):".into(),
+                }),
+            ),
             // busybox: padded pid, and the older `crond: ` prefix
-            ("crond", Some(2058), "USER root pid  10 cmd /usr/bin/backup", Some(Kind::BusyboxCmd { pid: 10, user: "root".into(), command: "/usr/bin/backup".into() })),
-            ("crond", Some(2058), "crond: USER root pid 10010 cmd run-parts /etc/periodic/15min", Some(Kind::BusyboxCmd { pid: 10010, user: "root".into(), command: "run-parts /etc/periodic/15min".into() })),
-            ("crond", Some(1), "crond (busybox 1.36.1) started, log level 8", Some(Kind::Context)),
+            (
+                "crond",
+                Some(2058),
+                "USER root pid  10 cmd /usr/bin/backup",
+                Some(Kind::BusyboxCmd {
+                    pid: 10,
+                    user: "root".into(),
+                    command: "/usr/bin/backup".into(),
+                }),
+            ),
+            (
+                "crond",
+                Some(2058),
+                "crond: USER root pid 10010 cmd run-parts /etc/periodic/15min",
+                Some(Kind::BusyboxCmd {
+                    pid: 10010,
+                    user: "root".into(),
+                    command: "run-parts /etc/periodic/15min".into(),
+                }),
+            ),
+            (
+                "crond",
+                Some(1),
+                "crond (busybox 1.36.1) started, log level 8",
+                Some(Kind::Context),
+            ),
             // dcron
-            ("crond", Some(9), "FILE /var/spool/cron/crontabs/root USER root PID 4711 /usr/local/bin/backup", Some(cmd(Scheduler::Cron, 4711, "root", "/usr/local/bin/backup"))),
-            ("crond", Some(9), "exit status 0 from user root /usr/local/bin/backup", Some(Kind::CronEnd { user: "root".into(), command: "/usr/local/bin/backup".into(), status: Some(0) })),
+            (
+                "crond",
+                Some(9),
+                "FILE /var/spool/cron/crontabs/root USER root PID 4711 /usr/local/bin/backup",
+                Some(cmd(Scheduler::Cron, 4711, "root", "/usr/local/bin/backup")),
+            ),
+            (
+                "crond",
+                Some(9),
+                "exit status 0 from user root /usr/local/bin/backup",
+                Some(Kind::CronEnd {
+                    user: "root".into(),
+                    command: "/usr/local/bin/backup".into(),
+                    status: Some(0),
+                }),
+            ),
             // anacron (corpus/plaso/syslog_cronie.log, syslog_crond.log)
-            ("anacron", Some(1588), "Job `plaso-fail' started", Some(Kind::AnacronStart { pid: 1588, job: "plaso-fail".into() })),
-            ("anacron", Some(1588), "Job `plaso-fail' terminated (exit status: 3) (produced output)", Some(Kind::AnacronEnd { pid: 1588, job: "plaso-fail".into(), outcome: Outcome::Exit(3) })),
-            ("anacron", Some(1595), "Job `cron.daily' terminated (produced output)", Some(Kind::AnacronEnd { pid: 1595, job: "cron.daily".into(), outcome: Outcome::Ok })),
-            ("anacron", Some(2189), "Job `cron.weekly' terminated", Some(Kind::AnacronEnd { pid: 2189, job: "cron.weekly".into(), outcome: Outcome::Ok })),
-            ("anacron", Some(5), "Job `cron.daily' terminated due to signal 9", Some(Kind::AnacronEnd { pid: 5, job: "cron.daily".into(), outcome: Outcome::Signal(9, String::new()) })),
-            ("anacron", Some(5), "Job `cron.daily' terminated abnormally", Some(Kind::AnacronEnd { pid: 5, job: "cron.daily".into(), outcome: Outcome::Failed("terminated abnormally".into()) })),
-            ("anacron", Some(1409), "Will run job `cron.daily' in 10 min.", Some(Kind::Context)),
-            ("/sbin/anacron", Some(1234), "Normal exit (1 job run)", Some(Kind::Context)),
+            (
+                "anacron",
+                Some(1588),
+                "Job `plaso-fail' started",
+                Some(Kind::AnacronStart {
+                    pid: 1588,
+                    job: "plaso-fail".into(),
+                }),
+            ),
+            (
+                "anacron",
+                Some(1588),
+                "Job `plaso-fail' terminated (exit status: 3) (produced output)",
+                Some(Kind::AnacronEnd {
+                    pid: 1588,
+                    job: "plaso-fail".into(),
+                    outcome: Outcome::Exit(3),
+                }),
+            ),
+            (
+                "anacron",
+                Some(1595),
+                "Job `cron.daily' terminated (produced output)",
+                Some(Kind::AnacronEnd {
+                    pid: 1595,
+                    job: "cron.daily".into(),
+                    outcome: Outcome::Ok,
+                }),
+            ),
+            (
+                "anacron",
+                Some(2189),
+                "Job `cron.weekly' terminated",
+                Some(Kind::AnacronEnd {
+                    pid: 2189,
+                    job: "cron.weekly".into(),
+                    outcome: Outcome::Ok,
+                }),
+            ),
+            (
+                "anacron",
+                Some(5),
+                "Job `cron.daily' terminated due to signal 9",
+                Some(Kind::AnacronEnd {
+                    pid: 5,
+                    job: "cron.daily".into(),
+                    outcome: Outcome::Signal(9, String::new()),
+                }),
+            ),
+            (
+                "anacron",
+                Some(5),
+                "Job `cron.daily' terminated abnormally",
+                Some(Kind::AnacronEnd {
+                    pid: 5,
+                    job: "cron.daily".into(),
+                    outcome: Outcome::Failed("terminated abnormally".into()),
+                }),
+            ),
+            (
+                "anacron",
+                Some(1409),
+                "Will run job `cron.daily' in 10 min.",
+                Some(Kind::Context),
+            ),
+            (
+                "/sbin/anacron",
+                Some(1234),
+                "Normal exit (1 job run)",
+                Some(Kind::Context),
+            ),
             // run-parts, Debian and cronie styles
-            ("run-parts(/etc/cron.daily)", Some(1601), "starting logrotate", Some(Kind::RunParts { dir: "/etc/cron.daily".into(), step: "logrotate".into(), finished: false })),
-            ("run-parts", Some(1399), "(/etc/cron.hourly) finished 0anacron", Some(Kind::RunParts { dir: "/etc/cron.hourly".into(), step: "0anacron".into(), finished: true })),
+            (
+                "run-parts(/etc/cron.daily)",
+                Some(1601),
+                "starting logrotate",
+                Some(Kind::RunParts {
+                    dir: "/etc/cron.daily".into(),
+                    step: "logrotate".into(),
+                    finished: false,
+                }),
+            ),
+            (
+                "run-parts",
+                Some(1399),
+                "(/etc/cron.hourly) finished 0anacron",
+                Some(Kind::RunParts {
+                    dir: "/etc/cron.hourly".into(),
+                    step: "0anacron".into(),
+                    finished: true,
+                }),
+            ),
             // not ours
             ("sshd", Some(1), "Accepted publickey for deploy", None),
         ];

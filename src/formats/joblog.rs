@@ -40,18 +40,39 @@ const BILLING: &[(&str, &str)] = &[
     ("insufficient_quota", r"\binsufficient_quota\b"),
     ("credit_balance_exhausted", r"\bcredit_balance_exhausted\b"),
     ("billing_not_active", r"\bbilling_not_active\b"),
-    ("billing_hard_limit_reached", r"\bbilling_hard_limit_reached\b"),
+    (
+        "billing_hard_limit_reached",
+        r"\bbilling_hard_limit_reached\b",
+    ),
     ("spend_limit_exceeded", r"\b[a-z_]*_spend_limit_exceeded\b"),
-    ("credit balance is too low", r"(?i)credit balance is too low"),
+    (
+        "credit balance is too low",
+        r"(?i)credit balance is too low",
+    ),
     ("402 Payment Required", r"(?i)\bpayment required\b"),
-    ("402", r"(?i)(?:\bhttp(?:/[0-9.]+)?|\bstatus(?:[ _-]?code)?|\bcode|\berror)\W{0,4}402\b"),
+    (
+        "402",
+        r"(?i)(?:\bhttp(?:/[0-9.]+)?|\bstatus(?:[ _-]?code)?|\bcode|\berror)\W{0,4}402\b",
+    ),
     ("Insufficient credits", r"(?i)\binsufficient credits\b"),
     ("Insufficient Balance", r"(?i)\binsufficient balance\b"),
     ("BILLING_DISABLED", r"\bBILLING_DISABLED\b"),
-    ("requires billing to be enabled", r"(?i)requires billing to be enabled"),
-    ("billing account is disabled", r"(?i)billing account\b.{0,100}?\bis disabled"),
-    ("INVALID_PAYMENT_INSTRUMENT", r"\bINVALID_PAYMENT_INSTRUMENT\b"),
-    ("recent account payments have failed", r"(?i)recent account payments have failed"),
+    (
+        "requires billing to be enabled",
+        r"(?i)requires billing to be enabled",
+    ),
+    (
+        "billing account is disabled",
+        r"(?i)billing account\b.{0,100}?\bis disabled",
+    ),
+    (
+        "INVALID_PAYMENT_INSTRUMENT",
+        r"\bINVALID_PAYMENT_INSTRUMENT\b",
+    ),
+    (
+        "recent account payments have failed",
+        r"(?i)recent account payments have failed",
+    ),
 ];
 
 static EXIT: LazyLock<Regex> = LazyLock::new(|| {
@@ -82,7 +103,8 @@ impl Facts {
         let mut pats: Vec<String> = BILLING.iter().map(|(_, p)| p.to_string()).collect();
         let mut billing_names: Vec<String> = BILLING.iter().map(|(n, _)| n.to_string()).collect();
         for p in billing_extra {
-            Regex::new(p).map_err(|e| format!("billing_patterns: `{p}` is not a valid regex: {e}"))?;
+            Regex::new(p)
+                .map_err(|e| format!("billing_patterns: `{p}` is not a valid regex: {e}"))?;
             pats.push(p.clone());
             billing_names.push(p.clone());
         }
@@ -121,7 +143,9 @@ impl Facts {
             return Some(JobFact::Billing(b));
         }
         if let Some(m) = self.fatal.find(text) {
-            return Some(JobFact::Fatal(self.fatal_names[m.pattern().as_usize()].clone()));
+            return Some(JobFact::Fatal(
+                self.fatal_names[m.pattern().as_usize()].clone(),
+            ));
         }
         None
     }
@@ -186,21 +210,36 @@ impl<'f> JobLogReader<'f> {
             // A job that logs Slack's answer as a JSON field.
             let mut a = SlackAttempt::default();
             slack::apply_body(&mut a, r);
-            a.method = obj.get("method").and_then(Value::as_str).map(str::to_string);
-            a.target = obj.get("channel").and_then(Value::as_str).map(str::to_string);
+            a.method = obj
+                .get("method")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            a.target = obj
+                .get("channel")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             (a.ok.is_some() || a.error.is_some()).then_some(JobFact::Slack(a))
         } else {
             None
         };
         let fact = fact.or_else(|| {
-            let msg = ["msg", "message"].iter().find_map(|k| obj.get(*k).and_then(Value::as_str));
-            let level = ["level", "severity"].iter().find_map(|k| obj.get(*k).and_then(Value::as_str));
+            let msg = ["msg", "message"]
+                .iter()
+                .find_map(|k| obj.get(*k).and_then(Value::as_str));
+            let level = ["level", "severity"]
+                .iter()
+                .find_map(|k| obj.get(*k).and_then(Value::as_str));
             let from_msg = msg.and_then(|m| self.facts.scan(m, None));
             from_msg
                 .or_else(|| self.facts.billing(raw).map(JobFact::Billing))
                 .or_else(|| {
                     level
-                        .filter(|l| matches!(l.to_ascii_lowercase().as_str(), "fatal" | "panic" | "emerg" | "emergency"))
+                        .filter(|l| {
+                            matches!(
+                                l.to_ascii_lowercase().as_str(),
+                                "fatal" | "panic" | "emerg" | "emergency"
+                            )
+                        })
                         .map(|l| JobFact::Fatal(format!("level {l}")))
                 })
         });
@@ -217,7 +256,9 @@ pub fn job_from_path(path: &std::path::Path) -> Option<String> {
     let mut stem = name.as_str();
     loop {
         let before = stem;
-        for suf in [".gz", ".log", ".txt", ".out", ".err", ".jsonl", ".json", ".ndjson"] {
+        for suf in [
+            ".gz", ".log", ".txt", ".out", ".err", ".jsonl", ".json", ".ndjson",
+        ] {
             if let Some(s) = stem.strip_suffix(suf) {
                 stem = s;
             }
@@ -230,7 +271,7 @@ pub fn job_from_path(path: &std::path::Path) -> Option<String> {
             }
         }
         if let Some(i) = stem.rfind(['.', '_']) {
-            if crate::time::parse_ymd(stem[i + 1..].as_bytes()).is_some() && i > 0 {
+            if crate::time::parse_ymd(&stem.as_bytes()[i + 1..]).is_some() && i > 0 {
                 stem = &stem[..i];
             }
         }
@@ -242,7 +283,16 @@ pub fn job_from_path(path: &std::path::Path) -> Option<String> {
         || stem.starts_with(|c: char| c.is_ascii_digit())
         || matches!(
             stem.to_ascii_lowercase().as_str(),
-            "log" | "output" | "stdout" | "stderr" | "current" | "latest" | "run" | "job" | "console" | "cron"
+            "log"
+                | "output"
+                | "stdout"
+                | "stderr"
+                | "current"
+                | "latest"
+                | "run"
+                | "job"
+                | "console"
+                | "cron"
         );
     if generic {
         let parent = path.parent()?.file_name()?.to_string_lossy().to_string();
@@ -265,27 +315,62 @@ mod tests {
     fn fact_table() {
         let f = facts();
         let cases: Vec<(&str, Option<JobFact>)> = vec![
-            ("2026-12-03 04:00:06 backup finished, exit code 0", Some(JobFact::Exit(0))),
+            (
+                "2026-12-03 04:00:06 backup finished, exit code 0",
+                Some(JobFact::Exit(0)),
+            ),
             ("exit status 3", Some(JobFact::Exit(3))),
             ("process exited with code 137", Some(JobFact::Exit(137))),
             ("level=info msg=done exit_code=2", Some(JobFact::Exit(2))),
             ("Exit code: 1", Some(JobFact::Exit(1))),
             // a bare status= is usually an HTTP status
             ("GET /health status=500", None),
-            ("Traceback (most recent call last):", Some(JobFact::Fatal("Traceback (most recent call last)".into()))),
-            ("thread 'main' panicked at src/main.rs:10:5:", Some(JobFact::Fatal("panicked at".into()))),
-            ("/etc/cron.daily/x: line 3: pg_dumpp: command not found", Some(JobFact::Fatal("command not found".into()))),
+            (
+                "Traceback (most recent call last):",
+                Some(JobFact::Fatal("Traceback (most recent call last)".into())),
+            ),
+            (
+                "thread 'main' panicked at src/main.rs:10:5:",
+                Some(JobFact::Fatal("panicked at".into())),
+            ),
+            (
+                "/etc/cron.daily/x: line 3: pg_dumpp: command not found",
+                Some(JobFact::Fatal("command not found".into())),
+            ),
             ("Killed", Some(JobFact::Fatal("Killed".into()))),
             // billing, as the APIs word it
-            ("openai.RateLimitError: Error code: 429 - {'error': {'message': 'You exceeded your current quota, please check your plan and billing details.', 'type': 'insufficient_quota', 'param': None, 'code': 'insufficient_quota'}}", Some(JobFact::Billing("insufficient_quota".into()))),
-            ("anthropic.BadRequestError: Error code: 400 - {'type': 'error', 'error': {'type': 'invalid_request_error', 'message': 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.'}}", Some(JobFact::Billing("credit balance is too low".into()))),
-            ("requests.exceptions.HTTPError: 402 Client Error: Payment Required for url: https://api.example.com/v1/run", Some(JobFact::Billing("402 Payment Required".into()))),
-            ("google.api_core.exceptions.PermissionDenied: 403 This API method requires billing to be enabled. Please enable billing on project #123 (reason: BILLING_DISABLED)", Some(JobFact::Billing("BILLING_DISABLED".into()))),
-            ("An error occurred (INVALID_PAYMENT_INSTRUMENT) when calling the CreateAccount operation", Some(JobFact::Billing("INVALID_PAYMENT_INSTRUMENT".into()))),
-            ("The job was not started because recent account payments have failed or your spending limit needs to be increased.", Some(JobFact::Billing("recent account payments have failed".into()))),
+            (
+                "openai.RateLimitError: Error code: 429 - {'error': {'message': 'You exceeded your current quota, please check your plan and billing details.', 'type': 'insufficient_quota', 'param': None, 'code': 'insufficient_quota'}}",
+                Some(JobFact::Billing("insufficient_quota".into())),
+            ),
+            (
+                "anthropic.BadRequestError: Error code: 400 - {'type': 'error', 'error': {'type': 'invalid_request_error', 'message': 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.'}}",
+                Some(JobFact::Billing("credit balance is too low".into())),
+            ),
+            (
+                "requests.exceptions.HTTPError: 402 Client Error: Payment Required for url: https://api.example.com/v1/run",
+                Some(JobFact::Billing("402 Payment Required".into())),
+            ),
+            (
+                "google.api_core.exceptions.PermissionDenied: 403 This API method requires billing to be enabled. Please enable billing on project #123 (reason: BILLING_DISABLED)",
+                Some(JobFact::Billing("BILLING_DISABLED".into())),
+            ),
+            (
+                "An error occurred (INVALID_PAYMENT_INSTRUMENT) when calling the CreateAccount operation",
+                Some(JobFact::Billing("INVALID_PAYMENT_INSTRUMENT".into())),
+            ),
+            (
+                "The job was not started because recent account payments have failed or your spending limit needs to be increased.",
+                Some(JobFact::Billing(
+                    "recent account payments have failed".into(),
+                )),
+            ),
             ("error code: 402", Some(JobFact::Billing("402".into()))),
             ("copied 402 files", None),
-            ("{'error': {'code': 'organization_spend_limit_exceeded'}}", Some(JobFact::Billing("spend_limit_exceeded".into()))),
+            (
+                "{'error': {'code': 'organization_spend_limit_exceeded'}}",
+                Some(JobFact::Billing("spend_limit_exceeded".into())),
+            ),
             ("backup done", None),
         ];
         for (line, want) in cases {
@@ -297,7 +382,8 @@ mod tests {
     fn json_lines() {
         let f = facts();
         let mut r = JobLogReader::new(&f);
-        let l = r.line(r#"{"time":"2026-12-03T04:00:06Z","level":"info","msg":"done","exit_code":0}"#);
+        let l =
+            r.line(r#"{"time":"2026-12-03T04:00:06Z","level":"info","msg":"done","exit_code":0}"#);
         assert_eq!(l.fact, Some(JobFact::Exit(0)));
         assert!(matches!(l.stamp, Some(Stamp::Exact(_))));
         let l = r.line(r#"{"ts":1764734406,"level":"fatal","message":"cannot connect"}"#);

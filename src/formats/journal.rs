@@ -11,7 +11,7 @@
 use crate::event::Kind;
 use crate::formats::joblog::Facts;
 use crate::formats::{Parsed, Verdict, scheduler_message};
-use crate::time::{Stamp, from_epoch_any};
+use crate::time::{Stamp, from_epoch_any, from_epoch_int};
 use serde_json::{Map, Value};
 
 fn field<'a>(obj: &'a Map<String, Value>, k: &str) -> Option<&'a str> {
@@ -23,7 +23,10 @@ fn message(obj: &Map<String, Value>) -> Option<String> {
     match obj.get("MESSAGE")? {
         Value::String(s) => Some(s.clone()),
         Value::Array(bytes) => {
-            let v: Vec<u8> = bytes.iter().filter_map(|b| b.as_u64().map(|b| b as u8)).collect();
+            let v: Vec<u8> = bytes
+                .iter()
+                .filter_map(|b| b.as_u64().map(|b| b as u8))
+                .collect();
             Some(String::from_utf8_lossy(&v).into_owned())
         }
         _ => None,
@@ -47,12 +50,15 @@ pub fn parse(line: &str, facts: &Facts) -> Verdict {
     let Some(ts) = obj.get("__REALTIME_TIMESTAMP") else {
         return Verdict::Malformed("JSON line without __REALTIME_TIMESTAMP");
     };
-    let micros = match ts {
-        Value::String(s) => s.parse::<f64>().ok(),
-        Value::Number(n) => n.as_f64(),
+    let time = match ts {
+        Value::String(s) => s.trim().parse::<i64>().ok().and_then(from_epoch_int),
+        Value::Number(n) => n
+            .as_i64()
+            .and_then(from_epoch_int)
+            .or_else(|| n.as_f64().and_then(from_epoch_any)),
         _ => None,
     };
-    let Some(time) = micros.and_then(|m| from_epoch_any(m)) else {
+    let Some(time) = time else {
         return Verdict::Malformed("__REALTIME_TIMESTAMP is not a time");
     };
     let Some(msg) = message(&obj) else {
@@ -83,7 +89,12 @@ pub fn parse(line: &str, facts: &Facts) -> Verdict {
                 }
             }
         }
-        return Verdict::Event(Parsed { stamp, host, kind, text });
+        return Verdict::Event(Box::new(Parsed {
+            stamp,
+            host,
+            kind,
+            text,
+        }));
     }
     if let Some(unit) = field(&obj, "_SYSTEMD_UNIT").filter(|u| is_job_output_unit(u)) {
         if let Some(fact) = facts.scan(&msg, None) {
@@ -91,7 +102,12 @@ pub fn parse(line: &str, facts: &Facts) -> Verdict {
                 unit: unit.to_string(),
                 fact,
             };
-            return Verdict::Event(Parsed { stamp, host, kind, text });
+            return Verdict::Event(Box::new(Parsed {
+                stamp,
+                host,
+                kind,
+                text,
+            }));
         }
     }
     Verdict::Noise
@@ -106,23 +122,62 @@ mod tests {
     fn journal_entries() {
         let f = Facts::new(None, &[]).unwrap();
         let line = r#"{"__REALTIME_TIMESTAMP":"1764734401003000","_HOSTNAME":"web-01","SYSLOG_IDENTIFIER":"CRON","_PID":"12345","MESSAGE":"(root) CMD (/usr/local/bin/backup.sh)","_SYSTEMD_UNIT":"cron.service"}"#;
-        let Verdict::Event(p) = parse(line, &f) else { panic!() };
+        let Verdict::Event(p) = parse(line, &f) else {
+            panic!()
+        };
         assert_eq!(p.host.as_deref(), Some("web-01"));
-        assert!(matches!(p.kind, Kind::CronCmd { sched: Scheduler::Cron, pid: 12345, .. }));
+        assert!(matches!(
+            p.kind,
+            Kind::CronCmd {
+                sched: Scheduler::Cron,
+                pid: 12345,
+                ..
+            }
+        ));
         // MESSAGE as a byte array
-        let bytes: Vec<String> = "backup.service: Failed with result 'exit-code'.".bytes().map(|b| b.to_string()).collect();
-        let line = format!(r#"{{"__REALTIME_TIMESTAMP":"1764734405000000","_HOSTNAME":"web-01","SYSLOG_IDENTIFIER":"systemd","_PID":"1","MESSAGE":[{}]}}"#, bytes.join(","));
-        let Verdict::Event(p) = parse(&line, &f) else { panic!() };
-        assert_eq!(p.kind, Kind::Unit { unit: "backup.service".into(), desc: None, msg: UnitMsg::End(Outcome::Failed("exit-code".into())) });
+        let bytes: Vec<String> = "backup.service: Failed with result 'exit-code'."
+            .bytes()
+            .map(|b| b.to_string())
+            .collect();
+        let line = format!(
+            r#"{{"__REALTIME_TIMESTAMP":"1764734405000000","_HOSTNAME":"web-01","SYSLOG_IDENTIFIER":"systemd","_PID":"1","MESSAGE":[{}]}}"#,
+            bytes.join(",")
+        );
+        let Verdict::Event(p) = parse(&line, &f) else {
+            panic!()
+        };
+        assert_eq!(
+            p.kind,
+            Kind::Unit {
+                unit: "backup.service".into(),
+                desc: None,
+                msg: UnitMsg::End(Outcome::Failed("exit-code".into()))
+            }
+        );
         // old systemd: description only, UNIT names it
         let line = r#"{"__REALTIME_TIMESTAMP":"1764734400000000","_HOSTNAME":"web-01","SYSLOG_IDENTIFIER":"systemd","_PID":"1","UNIT":"backup.service","MESSAGE":"Starting Nightly backup..."}"#;
-        let Verdict::Event(p) = parse(line, &f) else { panic!() };
-        assert!(matches!(p.kind, Kind::Unit { ref unit, msg: UnitMsg::Starting, .. } if unit == "backup.service"));
+        let Verdict::Event(p) = parse(line, &f) else {
+            panic!()
+        };
+        assert!(
+            matches!(p.kind, Kind::Unit { ref unit, msg: UnitMsg::Starting, .. } if unit == "backup.service")
+        );
         // a unit's own output with a fact
         let line = r#"{"__REALTIME_TIMESTAMP":"1764734404000000","_HOSTNAME":"web-01","SYSLOG_IDENTIFIER":"backup.sh","_PID":"777","_SYSTEMD_UNIT":"backup.service","MESSAGE":"pg_dump: error: connection refused; exit code 2"}"#;
-        let Verdict::Event(p) = parse(line, &f) else { panic!() };
-        assert_eq!(p.kind, Kind::UnitOutput { unit: "backup.service".into(), fact: JobFact::Exit(2) });
-        assert!(matches!(parse("{\"MESSAGE\":\"x\"}", &f), Verdict::Malformed(_)));
+        let Verdict::Event(p) = parse(line, &f) else {
+            panic!()
+        };
+        assert_eq!(
+            p.kind,
+            Kind::UnitOutput {
+                unit: "backup.service".into(),
+                fact: JobFact::Exit(2)
+            }
+        );
+        assert!(matches!(
+            parse("{\"MESSAGE\":\"x\"}", &f),
+            Verdict::Malformed(_)
+        ));
         assert!(matches!(parse("{oops", &f), Verdict::Malformed(_)));
     }
 }

@@ -36,7 +36,7 @@ pub struct Parsed {
 /// A parser's answer for one line.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
-    Event(Parsed),
+    Event(Box<Parsed>),
     Noise,
     Malformed(&'static str),
 }
@@ -135,7 +135,10 @@ fn framed_guess(b: &[u8]) -> bool {
             b.len() > 4
                 && b[3] == b' '
                 && (crate::time::month_from_abbr(&b[..3]).is_some()
-                    || matches!(&b[..3], b"Mon" | b"Tue" | b"Wed" | b"Thu" | b"Fri" | b"Sat" | b"Sun"))
+                    || matches!(
+                        &b[..3],
+                        b"Mon" | b"Tue" | b"Wed" | b"Thu" | b"Fri" | b"Sat" | b"Sun"
+                    ))
         }
         _ => false,
     }
@@ -183,7 +186,7 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
             match verdict {
                 Verdict::Event(p) => {
                     out.counts.recognized += 1;
-                    out.events.push((idx, p));
+                    out.events.push((idx, *p));
                 }
                 Verdict::Noise => out.counts.ignored += 1,
                 Verdict::Malformed(why) => {
@@ -203,7 +206,8 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
         } else {
             out.counts.malformed += 1;
             if out.malformed.len() < EXAMPLES {
-                out.malformed.push((idx, syslog::FrameError::NoTimestamp.reason()));
+                out.malformed
+                    .push((idx, syslog::FrameError::NoTimestamp.reason()));
             }
         }
         idx += 1;
@@ -252,7 +256,7 @@ fn record_verdict(text: &str, events: &mut Vec<(u64, Parsed)>, idx: u64) -> Verd
     match found.pop() {
         Some(last) => {
             events.extend(found.into_iter().map(|p| (idx, p)));
-            Verdict::Event(last)
+            Verdict::Event(Box::new(last))
         }
         None if framed => Verdict::Noise,
         None if text.starts_with([' ', '\t']) => Verdict::Noise,
@@ -280,7 +284,8 @@ pub fn sniff(sample: &[u8]) -> (Sniffed, String) {
         return (Sniffed::Skip("binary content (NUL bytes)"), "binary".into());
     }
     let text = String::from_utf8_lossy(sample);
-    let (mut sched, mut slack_n, mut json_sched, mut json_slack, mut n) = (0usize, 0usize, 0usize, 0usize, 0usize);
+    let (mut sched, mut slack_n, mut json_sched, mut json_slack, mut n) =
+        (0usize, 0usize, 0usize, 0usize, 0usize);
     for line in text.lines().take(200) {
         let t = line.trim();
         if t.is_empty() {
@@ -293,14 +298,17 @@ pub fn sniff(sample: &[u8]) -> (Sniffed, String) {
                     json_sched += 1;
                 } else if o.contains_key("response")
                     || o.contains_key("http_status")
-                    || (o.contains_key("method") && (o.contains_key("channel") || o.contains_key("ok")))
+                    || (o.contains_key("method")
+                        && (o.contains_key("channel") || o.contains_key("ok")))
                 {
                     json_slack += 1;
                 }
             }
             continue;
         }
-        if syslog::split_records(t).any(|r| syslog::parse_frame(r).is_ok_and(|f| f.tagged)) {
+        if syslog::split_records(t).any(|r| {
+            syslog::parse_frame(r).is_ok_and(|f| f.tagged && (f.host.is_some() || f.pid.is_some()))
+        }) {
             sched += 1;
         } else if t.contains(" body=") || (t.contains("method=") && t.contains("status=")) {
             slack_n += 1;
@@ -311,15 +319,30 @@ pub fn sniff(sample: &[u8]) -> (Sniffed, String) {
     }
     let half = n.div_ceil(2);
     if json_sched >= half || json_sched > 0 && json_sched + sched >= half {
-        return (Sniffed::Scheduler, format!("{json_sched} of {n} sampled lines are journal JSON"));
+        return (
+            Sniffed::Scheduler,
+            format!("{json_sched} of {n} sampled lines are journal JSON"),
+        );
     }
     if sched >= half {
-        return (Sniffed::Scheduler, format!("{sched} of {n} sampled lines have a syslog header"));
+        return (
+            Sniffed::Scheduler,
+            format!("{sched} of {n} sampled lines have a syslog header"),
+        );
     }
     if json_slack + slack_n >= half {
-        return (Sniffed::Slack, format!("{} of {n} sampled lines are Slack API records", json_slack + slack_n));
+        return (
+            Sniffed::Slack,
+            format!(
+                "{} of {n} sampled lines are Slack API records",
+                json_slack + slack_n
+            ),
+        );
     }
-    (Sniffed::JobLog, format!("{n} sampled lines, neither syslog nor Slack records"))
+    (
+        Sniffed::JobLog,
+        format!("{n} sampled lines, neither syslog nor Slack records"),
+    )
 }
 
 #[cfg(test)]
@@ -346,7 +369,10 @@ Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure";
         assert_eq!(out.counts.ignored, 4);
         assert_eq!(out.counts.invalid_utf8, 1);
         assert_eq!(out.events.len(), 1);
-        assert_eq!(out.malformed.iter().map(|m| m.0).collect::<Vec<_>>(), vec![1, 5]);
+        assert_eq!(
+            out.malformed.iter().map(|m| m.0).collect::<Vec<_>>(),
+            vec![1, 5]
+        );
         assert!(out.last_stamp.is_some());
     }
 
@@ -361,10 +387,23 @@ Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure";
 
     #[test]
     fn sniffing() {
-        assert_eq!(sniff(b"Dec  3 04:00:01 web-01 CRON[1]: (root) CMD (x)\n").0, Sniffed::Scheduler);
+        assert_eq!(
+            sniff(b"Dec  3 04:00:01 web-01 CRON[1]: (root) CMD (x)\n").0,
+            Sniffed::Scheduler
+        );
         assert_eq!(sniff(br##"{"ts":"2026-12-03T04:00:07Z","job":"b","method":"chat.postMessage","channel":"#a","http_status":200,"response":{"ok":true}}"##).0, Sniffed::Slack);
-        assert_eq!(sniff(br#"{"__REALTIME_TIMESTAMP":"1","MESSAGE":"x"}"#).0, Sniffed::Scheduler);
-        assert_eq!(sniff(b"2026-12-03 04:00:01 starting backup\nexit code 0\n").0, Sniffed::JobLog);
+        assert_eq!(
+            sniff(br#"{"__REALTIME_TIMESTAMP":"1","MESSAGE":"x"}"#).0,
+            Sniffed::Scheduler
+        );
+        assert_eq!(
+            sniff(b"2026-12-03 04:00:01 starting backup\nexit code 0\n").0,
+            Sniffed::JobLog
+        );
+        assert_eq!(
+            sniff(b"2026-12-01 04:00:01,120 backup: starting full backup of /srv/app\n").0,
+            Sniffed::JobLog
+        );
         assert!(matches!(sniff(b"\x00\x01\x02").0, Sniffed::Skip(_)));
     }
 }

@@ -54,7 +54,8 @@ pub fn json_time(v: &Value) -> Option<Stamp> {
 }
 
 fn str_field<'a>(obj: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a str> {
-    keys.iter().find_map(|k| obj.get(*k).and_then(Value::as_str))
+    keys.iter()
+        .find_map(|k| obj.get(*k).and_then(Value::as_str))
 }
 
 fn json_record(obj: &Map<String, Value>) -> Result<Record, Malformed> {
@@ -63,9 +64,14 @@ fn json_record(obj: &Map<String, Value>) -> Result<Record, Malformed> {
         .find_map(|k| obj.get(*k).and_then(json_time));
     let mut a = SlackAttempt {
         job: str_field(obj, &["job", "job_name", "source"]).map(str::to_string),
+        host: str_field(obj, &["host", "hostname"]).map(str::to_string),
         method: str_field(obj, &["method"]).map(str::to_string),
         target: str_field(obj, &["channel", "target"])
-            .or_else(|| obj.get("request").and_then(|r| r.get("channel")).and_then(Value::as_str))
+            .or_else(|| {
+                obj.get("request")
+                    .and_then(|r| r.get("channel"))
+                    .and_then(Value::as_str)
+            })
             .map(str::to_string),
         http_status: ["http_status", "status_code", "status"]
             .iter()
@@ -108,10 +114,19 @@ fn as_status(v: &Value) -> Option<u16> {
 /// Fill the answer from a Slack JSON body.
 pub fn apply_body(a: &mut SlackAttempt, body: &Map<String, Value>) {
     a.ok = body.get("ok").and_then(Value::as_bool);
-    a.error = body.get("error").and_then(Value::as_str).map(str::to_string);
-    a.warning = body.get("warning").and_then(Value::as_str).map(str::to_string);
+    a.error = body
+        .get("error")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    a.warning = body
+        .get("warning")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     if a.ok == Some(true) {
-        a.landed = body.get("channel").and_then(Value::as_str).map(str::to_string);
+        a.landed = body
+            .get("channel")
+            .and_then(Value::as_str)
+            .map(str::to_string);
     }
 }
 
@@ -133,7 +148,10 @@ fn apply_text_body(a: &mut SlackAttempt, s: &str) {
         // Webhooks answer a bare code (`invalid_payload`, `no_service`); keep
         // the first word so a longer text still names its error.
         let code: String = s.chars().take_while(|c| !c.is_whitespace()).collect();
-        a.error = Some(code.trim_matches(|c: char| c == '"' || c == '\'').to_string());
+        a.error = Some(
+            code.trim_matches(|c: char| c == '"' || c == '\'')
+                .to_string(),
+        );
     }
 }
 
@@ -192,6 +210,7 @@ fn parse_text(t: &str) -> Result<Record, Malformed> {
         };
         match key {
             "job" | "job_name" | "source" => a.job = Some(value.to_string()),
+            "host" | "hostname" => a.host = Some(value.to_string()),
             "method" => a.method = Some(value.to_string()),
             "channel" | "target" => a.target = Some(value.to_string()),
             "status" | "http_status" | "http" => a.http_status = value.parse().ok(),
@@ -235,9 +254,8 @@ pub fn leading_stamp(t: &str) -> Option<(Stamp, usize)> {
     None
 }
 
-static PY_URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\(url: \S*?/api/([A-Za-z.]+)(?:, status: (\d{3}))?\)").unwrap()
-});
+static PY_URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\(url: \S*?/api/([A-Za-z.]+)(?:, status: (\d{3}))?\)").unwrap());
 static NODE_ERR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"An API error occurred: ([a-z0-9_]+)").unwrap());
 static NODE_RATE: LazyLock<Regex> =
@@ -250,16 +268,49 @@ static GO_RATE: LazyLock<Regex> =
 /// Every error code SPEC §2.2/§2.3 names: a bare one in a job's log is what
 /// slack-go prints (`failed to post: channel_not_found`).
 pub const KNOWN_CODES: &[&str] = &[
-    "channel_not_found", "is_archived", "channel_is_archived", "is_inactive", "invalid_channel",
-    "user_not_found", "user_not_in_channel", "team_not_found", "method_not_supported_for_channel_type",
-    "restricted_action_read_only_channel", "posting_to_general_channel_denied", "message_not_found",
-    "invalid_auth", "token_revoked", "account_inactive", "team_disabled", "invalid_token",
-    "no_service", "not_in_channel", "missing_scope", "restricted_action", "invalid_blocks",
-    "no_text", "msg_too_long", "invalid_payload", "ratelimited", "service_unavailable",
-    "internal_error", "fatal_error", "cant_update_message", "edit_window_closed", "not_authed",
-    "paid_only", "paid_teams_only", "plan_upgrade_required", "free_team_not_allowed",
-    "message_limit_exceeded", "storage_limit_reached", "too_many_attachments",
-    "invalid_arguments", "request_timeout", "channel_not_specified", "action_prohibited",
+    "channel_not_found",
+    "is_archived",
+    "channel_is_archived",
+    "is_inactive",
+    "invalid_channel",
+    "user_not_found",
+    "user_not_in_channel",
+    "team_not_found",
+    "method_not_supported_for_channel_type",
+    "restricted_action_read_only_channel",
+    "posting_to_general_channel_denied",
+    "message_not_found",
+    "invalid_auth",
+    "token_revoked",
+    "account_inactive",
+    "team_disabled",
+    "invalid_token",
+    "no_service",
+    "not_in_channel",
+    "missing_scope",
+    "restricted_action",
+    "invalid_blocks",
+    "no_text",
+    "msg_too_long",
+    "invalid_payload",
+    "ratelimited",
+    "service_unavailable",
+    "internal_error",
+    "fatal_error",
+    "cant_update_message",
+    "edit_window_closed",
+    "not_authed",
+    "paid_only",
+    "paid_teams_only",
+    "plan_upgrade_required",
+    "free_team_not_allowed",
+    "message_limit_exceeded",
+    "storage_limit_reached",
+    "too_many_attachments",
+    "invalid_arguments",
+    "request_timeout",
+    "channel_not_specified",
+    "action_prohibited",
 ];
 
 /// The Slack answer an SDK printed into a job's log, if this line holds one.
@@ -348,14 +399,17 @@ mod tests {
     #[test]
     fn json_records() {
         let r = parse_line(r##"{"ts":"2026-12-03T04:00:07Z","job":"backup","method":"chat.postMessage","channel":"#ops-alerts","http_status":200,"response":{"ok":false,"error":"channel_not_found"}}"##).unwrap().unwrap();
-        assert_eq!(r.attempt, attempt(|a| {
-            a.job = Some("backup".into());
-            a.method = Some("chat.postMessage".into());
-            a.target = Some("#ops-alerts".into());
-            a.http_status = Some(200);
-            a.ok = Some(false);
-            a.error = Some("channel_not_found".into());
-        }));
+        assert_eq!(
+            r.attempt,
+            attempt(|a| {
+                a.job = Some("backup".into());
+                a.method = Some("chat.postMessage".into());
+                a.target = Some("#ops-alerts".into());
+                a.http_status = Some(200);
+                a.ok = Some(false);
+                a.error = Some("channel_not_found".into());
+            })
+        );
         assert!(matches!(r.stamp, Some(Stamp::Exact(_))));
         // aliases, epoch seconds, request.channel, success with landing channel
         let r = parse_line(r#"{"time":1764734407.25,"job_name":"etl","request":{"channel":"C024BE91L"},"response":{"ok":true,"channel":"C024BE91L","ts":"1764734407.000100","warning":"missing_charset"}}"#).unwrap().unwrap();
@@ -379,10 +433,16 @@ mod tests {
         assert_eq!(r.attempt.http_status, Some(429));
         assert_eq!(r.attempt.error.as_deref(), Some("ratelimited"));
         assert_eq!(r.attempt.target.as_deref(), Some("#ops-alerts"));
-        let r = parse_line("[2026-12-03 04:00:07,120] method=webhook job=\"nightly report\" status=200 body=ok").unwrap().unwrap();
+        let r = parse_line(
+            "[2026-12-03 04:00:07,120] method=webhook job=\"nightly report\" status=200 body=ok",
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(r.attempt.job.as_deref(), Some("nightly report"));
         assert_eq!(r.attempt.ok, Some(true));
-        let r = parse_line("1764734407 job=etl method=webhook status=400 body=invalid_payload").unwrap().unwrap();
+        let r = parse_line("1764734407 job=etl method=webhook status=400 body=invalid_payload")
+            .unwrap()
+            .unwrap();
         assert_eq!(r.attempt.error.as_deref(), Some("invalid_payload"));
         assert!(parse_line("hello world").is_err());
     }
@@ -395,12 +455,27 @@ mod tests {
         assert_eq!(a.method.as_deref(), Some("chat.postMessage"));
         assert_eq!(a.http_status, Some(404));
         assert_eq!(a.warning.as_deref(), Some("missing_charset"));
-        let a = sdk_line("The server responded with: {'ok': False, 'error': 'not_in_channel'}", None).unwrap();
+        let a = sdk_line(
+            "The server responded with: {'ok': False, 'error': 'not_in_channel'}",
+            None,
+        )
+        .unwrap();
         assert_eq!(a.method, None);
-        let a = sdk_line("[ERROR]  web-api:WebClient:0 An API error occurred: not_in_channel", None).unwrap();
+        let a = sdk_line(
+            "[ERROR]  web-api:WebClient:0 An API error occurred: not_in_channel",
+            None,
+        )
+        .unwrap();
         assert_eq!(a.error.as_deref(), Some("not_in_channel"));
-        let a = sdk_line("2026/12/03 04:00:07 slack rate limit exceeded, retry after 30s", None).unwrap();
-        assert_eq!((a.error.as_deref(), a.http_status), (Some("ratelimited"), Some(429)));
+        let a = sdk_line(
+            "2026/12/03 04:00:07 slack rate limit exceeded, retry after 30s",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            (a.error.as_deref(), a.http_status),
+            (Some("ratelimited"), Some(429))
+        );
         let a = sdk_line("2026/12/03 04:00:07 post failed: channel_not_found", None).unwrap();
         assert_eq!(a.error.as_deref(), Some("channel_not_found"));
         let a = sdk_line("slack: posting report: invalid_auth (will retry)", None).unwrap();

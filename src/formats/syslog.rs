@@ -57,7 +57,11 @@ pub fn parse_frame(line: &str) -> Result<Frame<'_>, FrameError> {
     let mut i = 0;
     // <PRI>
     if b.first() == Some(&b'<') {
-        let n = b[1..].iter().take(3).take_while(|c| c.is_ascii_digit()).count();
+        let n = b[1..]
+            .iter()
+            .take(3)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         if n > 0 && b.get(1 + n) == Some(&b'>') {
             i = 2 + n;
             // RFC 5424: VERSION SP
@@ -144,7 +148,11 @@ fn parse_bsd(b: &[u8]) -> Option<(Stamp, usize)> {
     if b[i] == b' ' {
         i += 1;
     }
-    let dn = b[i..].iter().take(2).take_while(|c| c.is_ascii_digit()).count();
+    let dn = b[i..]
+        .iter()
+        .take(2)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     if dn == 0 {
         return None;
     }
@@ -175,9 +183,9 @@ fn parse_bsd(b: &[u8]) -> Option<(Stamp, usize)> {
 
 fn with_year(s: Stamp, year: i32) -> Option<Stamp> {
     match s {
-        Stamp::NoYear { month, day, time } => {
-            Some(Stamp::Local(NaiveDate::from_ymd_opt(year, month, day)?.and_time(time)))
-        }
+        Stamp::NoYear { month, day, time } => Some(Stamp::Local(
+            NaiveDate::from_ymd_opt(year, month, day)?.and_time(time),
+        )),
         other => Some(other),
     }
 }
@@ -186,16 +194,42 @@ fn is_facility_level(tok: &str) -> bool {
     let Some((fac, lvl)) = tok.split_once('.') else {
         return false;
     };
-    let fac_ok = matches!(
-        fac,
-        "kern" | "user" | "mail" | "daemon" | "auth" | "syslog" | "lpr" | "news" | "uucp"
-            | "cron" | "authpriv" | "ftp" | "ntp" | "security" | "console" | "mark"
-    ) || (fac.len() == 6 && fac.starts_with("local") && fac.as_bytes()[5].is_ascii_digit());
+    let fac_ok =
+        matches!(
+            fac,
+            "kern"
+                | "user"
+                | "mail"
+                | "daemon"
+                | "auth"
+                | "syslog"
+                | "lpr"
+                | "news"
+                | "uucp"
+                | "cron"
+                | "authpriv"
+                | "ftp"
+                | "ntp"
+                | "security"
+                | "console"
+                | "mark"
+        ) || (fac.len() == 6 && fac.starts_with("local") && fac.as_bytes()[5].is_ascii_digit());
     fac_ok
         && matches!(
             lvl,
-            "emerg" | "panic" | "alert" | "crit" | "err" | "error" | "warn" | "warning"
-                | "notice" | "info" | "debug" | "none" | "*"
+            "emerg"
+                | "panic"
+                | "alert"
+                | "crit"
+                | "err"
+                | "error"
+                | "warn"
+                | "warning"
+                | "notice"
+                | "info"
+                | "debug"
+                | "none"
+                | "*"
         )
 }
 
@@ -209,7 +243,7 @@ fn split_tag(tok: &str) -> Option<(&str, Option<u32>)> {
         let ident = &body[..open];
         return (!ident.is_empty()).then_some((ident, Some(pid)));
     }
-    (tok.ends_with(':') && t.len() > 0).then_some((t, None))
+    (tok.ends_with(':') && !t.is_empty()).then_some((t, None))
 }
 
 fn next_token(line: &str, i: usize) -> Option<(&str, usize)> {
@@ -320,7 +354,11 @@ pub fn split_records(line: &str) -> impl Iterator<Item = &str> {
 }
 
 fn starts_record(b: &[u8]) -> bool {
-    let n = b[1..].iter().take(3).take_while(|c| c.is_ascii_digit()).count();
+    let n = b[1..]
+        .iter()
+        .take(3)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     if n == 0 || b.get(1 + n) != Some(&b'>') {
         return false;
     }
@@ -348,93 +386,189 @@ mod tests {
         Stamp::Exact(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc))
     }
     fn noyear(month: u32, day: u32, h: u32, m: u32, s: u32) -> Stamp {
-        Stamp::NoYear { month, day, time: NaiveTime::from_hms_opt(h, m, s).unwrap() }
+        Stamp::NoYear {
+            month,
+            day,
+            time: NaiveTime::from_hms_opt(h, m, s).unwrap(),
+        }
     }
 
     /// Real line → (stamp, host, ident, pid, message).
     #[test]
     fn real_framings() {
-        type Want = (Stamp, Option<&'static str>, &'static str, Option<u32>, &'static str);
+        type Want = (
+            Stamp,
+            Option<&'static str>,
+            &'static str,
+            Option<u32>,
+            &'static str,
+        );
         let cases: Vec<(&str, Want)> = vec![
             // corpus/plaso/syslog_cron.log
             (
                 "Mar 11 22:55:30 ubuntu2015 CRON[3]: (root) CMD (touch /tmp/afile.txt)",
-                (noyear(3, 11, 22, 55, 30), Some("ubuntu2015"), "CRON", Some(3), "(root) CMD (touch /tmp/afile.txt)"),
+                (
+                    noyear(3, 11, 22, 55, 30),
+                    Some("ubuntu2015"),
+                    "CRON",
+                    Some(3),
+                    "(root) CMD (touch /tmp/afile.txt)",
+                ),
             ),
             // corpus/plaso/syslog_cron_debian.log (rsyslog high precision)
             (
                 "2026-10-10T12:00:01.487368+00:00 ubuntu CRON[2749]: (svc-backup) CMD (/usr/local/bin/backup.sh --incremental >> /var/tmp/backup.log 2>&1)",
-                (exact("2026-10-10T12:00:01.487368Z"), Some("ubuntu"), "CRON", Some(2749), "(svc-backup) CMD (/usr/local/bin/backup.sh --incremental >> /var/tmp/backup.log 2>&1)"),
+                (
+                    exact("2026-10-10T12:00:01.487368Z"),
+                    Some("ubuntu"),
+                    "CRON",
+                    Some(2749),
+                    "(svc-backup) CMD (/usr/local/bin/backup.sh --incremental >> /var/tmp/backup.log 2>&1)",
+                ),
             ),
             // corpus/plaso/syslog_rsyslog_SyslogProtocol23Format (RFC 5424)
             (
                 "<78>1 2021-03-06T04:07:38.268395+00:00 hostname cron 18898 - -  (CRON) INFO (pidfile fd = 3)",
-                (exact("2021-03-06T04:07:38.268395Z"), Some("hostname"), "cron", Some(18898), "(CRON) INFO (pidfile fd = 3)"),
+                (
+                    exact("2021-03-06T04:07:38.268395Z"),
+                    Some("hostname"),
+                    "cron",
+                    Some(18898),
+                    "(CRON) INFO (pidfile fd = 3)",
+                ),
             ),
             // FreeBSD: <PRI> and no host
             (
                 "<78>Jan  1 08:15:00 /usr/sbin/cron[73991]: (root) CMD (/usr/libexec/atrun)",
-                (noyear(1, 1, 8, 15, 0), None, "/usr/sbin/cron", Some(73991), "(root) CMD (/usr/libexec/atrun)"),
+                (
+                    noyear(1, 1, 8, 15, 0),
+                    None,
+                    "/usr/sbin/cron",
+                    Some(73991),
+                    "(root) CMD (/usr/libexec/atrun)",
+                ),
             ),
             // LogHub Thunderbird after `cut -d' ' -f5-`: unpadded day, slash in host
             (
                 "Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root",
-                (noyear(11, 9, 12, 1, 1), Some("dn228/dn228"), "crond(pam_unix)", Some(2915), "session closed for user root"),
+                (
+                    noyear(11, 9, 12, 1, 1),
+                    Some("dn228/dn228"),
+                    "crond(pam_unix)",
+                    Some(2915),
+                    "session closed for user root",
+                ),
             ),
             // corpus/plaso/syslog: fractional seconds in RFC 3164
             (
                 "Mar 23 23:01:18.123 myhostname.myhost.com somrandomexe[19]: This syslog message has a fractional value for seconds.",
                 (
-                    Stamp::NoYear { month: 3, day: 23, time: NaiveTime::from_hms_milli_opt(23, 1, 18, 123).unwrap() },
-                    Some("myhostname.myhost.com"), "somrandomexe", Some(19),
+                    Stamp::NoYear {
+                        month: 3,
+                        day: 23,
+                        time: NaiveTime::from_hms_milli_opt(23, 1, 18, 123).unwrap(),
+                    },
+                    Some("myhostname.myhost.com"),
+                    "somrandomexe",
+                    Some(19),
                     "This syslog message has a fractional value for seconds.",
                 ),
             ),
             // kernel with no host
             (
                 "Nov 18 08:30:20 kernel: [997.390602] sda2: rw=0, want=65, limit=2",
-                (noyear(11, 18, 8, 30, 20), None, "kernel", None, "[997.390602] sda2: rw=0, want=65, limit=2"),
+                (
+                    noyear(11, 18, 8, 30, 20),
+                    None,
+                    "kernel",
+                    None,
+                    "[997.390602] sda2: rw=0, want=65, limit=2",
+                ),
             ),
             // corpus/plaso/syslog_rsyslog_SysklogdFileFormat: tag without colon
             (
                 "Mar  6 04:07:28 hostname log_tag this is debug",
-                (noyear(3, 6, 4, 7, 28), Some("hostname"), "log_tag", None, "this is debug"),
+                (
+                    noyear(3, 6, 4, 7, 28),
+                    Some("hostname"),
+                    "log_tag",
+                    None,
+                    "this is debug",
+                ),
             ),
             // OpenWrt logread: weekday, trailing year, facility.level, no host
             (
                 "Tue Sep 29 20:06:00 2026 cron.err crond[2058]: USER root pid 10010 cmd /usr/bin/backup",
                 (
-                    Stamp::Local(NaiveDate::from_ymd_opt(2026, 9, 29).unwrap().and_hms_opt(20, 6, 0).unwrap()),
-                    None, "crond", Some(2058), "USER root pid 10010 cmd /usr/bin/backup",
+                    Stamp::Local(
+                        NaiveDate::from_ymd_opt(2026, 9, 29)
+                            .unwrap()
+                            .and_hms_opt(20, 6, 0)
+                            .unwrap(),
+                    ),
+                    None,
+                    "crond",
+                    Some(2058),
+                    "USER root pid 10010 cmd /usr/bin/backup",
                 ),
             ),
             // facility.level between host and tag
             (
                 "Dec  3 04:00:01 web-01 cron.info CRON[12345]: (root) CMD (true)",
-                (noyear(12, 3, 4, 0, 1), Some("web-01"), "CRON", Some(12345), "(root) CMD (true)"),
+                (
+                    noyear(12, 3, 4, 0, 1),
+                    Some("web-01"),
+                    "CRON",
+                    Some(12345),
+                    "(root) CMD (true)",
+                ),
             ),
             // journalctl -o short-iso (offset without colon)
             (
                 "2026-12-03T04:00:01+0100 web-01 CRON[12345]: (root) CMD (true)",
-                (exact("2026-12-03T03:00:01Z"), Some("web-01"), "CRON", Some(12345), "(root) CMD (true)"),
+                (
+                    exact("2026-12-03T03:00:01Z"),
+                    Some("web-01"),
+                    "CRON",
+                    Some(12345),
+                    "(root) CMD (true)",
+                ),
             ),
             // journalctl -o short with a leading year
             (
                 "2026 Dec 03 04:00:01 web-01 CRON[12345]: (root) CMD (true)",
                 (
-                    Stamp::Local(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap().and_hms_opt(4, 0, 1).unwrap()),
-                    Some("web-01"), "CRON", Some(12345), "(root) CMD (true)",
+                    Stamp::Local(
+                        NaiveDate::from_ymd_opt(2026, 12, 3)
+                            .unwrap()
+                            .and_hms_opt(4, 0, 1)
+                            .unwrap(),
+                    ),
+                    Some("web-01"),
+                    "CRON",
+                    Some(12345),
+                    "(root) CMD (true)",
                 ),
             ),
             // journalctl -o short-full
             (
                 "Thu 2026-12-03 04:00:01 UTC web-01 CRON[12345]: (root) CMD (true)",
-                (exact("2026-12-03T04:00:01Z"), Some("web-01"), "CRON", Some(12345), "(root) CMD (true)"),
+                (
+                    exact("2026-12-03T04:00:01Z"),
+                    Some("web-01"),
+                    "CRON",
+                    Some(12345),
+                    "(root) CMD (true)",
+                ),
             ),
         ];
         for (line, (stamp, host, ident, pid, msg)) in cases {
             let f = parse_frame(line).unwrap_or_else(|e| panic!("{line}: {e:?}"));
-            assert_eq!((f.stamp, f.host, f.ident, f.pid, f.msg), (stamp, host, ident, pid, msg), "{line}");
+            assert_eq!(
+                (f.stamp, f.host, f.ident, f.pid, f.msg),
+                (stamp, host, ident, pid, msg),
+                "{line}"
+            );
         }
     }
 
@@ -447,7 +581,11 @@ mod tests {
             "",
             "Feb 30 01:00:00 host x: y",
         ] {
-            assert_eq!(parse_frame(line).map(|_| ()), Err(FrameError::NoTimestamp), "{line}");
+            assert_eq!(
+                parse_frame(line).map(|_| ()),
+                Err(FrameError::NoTimestamp),
+                "{line}"
+            );
         }
         assert_eq!(
             parse_frame("Nov 18 01:15:43: --- last message repeated 5 times ---").map(|_| ()),

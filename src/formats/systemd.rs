@@ -8,12 +8,24 @@
 use crate::event::{Kind, Outcome, UnitMsg};
 
 const UNIT_SUFFIXES: [&str; 11] = [
-    ".service", ".timer", ".scope", ".slice", ".socket", ".target", ".mount", ".path",
-    ".device", ".swap", ".automount",
+    ".service",
+    ".timer",
+    ".scope",
+    ".slice",
+    ".socket",
+    ".target",
+    ".mount",
+    ".path",
+    ".device",
+    ".swap",
+    ".automount",
 ];
 
 fn is_unit(s: &str) -> bool {
-    !s.contains(' ') && UNIT_SUFFIXES.iter().any(|suf| s.len() > suf.len() && s.ends_with(suf))
+    !s.contains(' ')
+        && UNIT_SUFFIXES
+            .iter()
+            .any(|suf| s.len() > suf.len() && s.ends_with(suf))
 }
 
 /// `U - Desc` (new) or `Desc` (old) → (unit, description).
@@ -56,13 +68,21 @@ pub fn parse(msg: &str) -> Option<Kind> {
     }
     if let Some(r) = msg.strip_prefix("Failed to start ") {
         let (u, d) = unit_and_desc(r.strip_suffix('.').unwrap_or(r));
-        return Some(unit_event(u, d, UnitMsg::End(Outcome::Failed("failed to start".into()))));
+        return Some(unit_event(
+            u,
+            d,
+            UnitMsg::End(Outcome::Failed("failed to start".into())),
+        ));
     }
     // Very old systemd: `Unit backup.service entered failed state.`
     if let Some(r) = msg.strip_prefix("Unit ") {
         if let Some(u) = r.strip_suffix(" entered failed state.") {
             if is_unit(u) {
-                return Some(unit_event(u.to_string(), None, UnitMsg::End(Outcome::Failed("entered failed state".into()))));
+                return Some(unit_event(
+                    u.to_string(),
+                    None,
+                    UnitMsg::End(Outcome::Failed("entered failed state".into())),
+                ));
             }
         }
     }
@@ -72,7 +92,11 @@ pub fn parse(msg: &str) -> Option<Kind> {
         // Old: `backup.service failed.`
         if let Some(u) = msg.strip_suffix(" failed.") {
             if is_unit(u) {
-                return Some(unit_event(u.to_string(), None, UnitMsg::End(Outcome::Failed("failed".into()))));
+                return Some(unit_event(
+                    u.to_string(),
+                    None,
+                    UnitMsg::End(Outcome::Failed("failed".into())),
+                ));
             }
         }
         return None;
@@ -103,8 +127,16 @@ pub fn parse(msg: &str) -> Option<Kind> {
 /// `code=exited, status=1/FAILURE` / `code=killed, status=9/KILL` /
 /// `code=dumped, status=11/SEGV`.
 fn parse_exit(r: &str) -> Outcome {
-    let code = r.split("code=").nth(1).and_then(|s| s.split(',').next()).unwrap_or("");
-    let status = r.split("status=").nth(1).unwrap_or("").trim_end_matches('.');
+    let code = r
+        .split("code=")
+        .nth(1)
+        .and_then(|s| s.split(',').next())
+        .unwrap_or("");
+    let status = r
+        .split("status=")
+        .nth(1)
+        .unwrap_or("")
+        .trim_end_matches('.');
     let (num, name) = status.split_once('/').unwrap_or((status, ""));
     let num: i32 = num.trim().parse().unwrap_or(-1);
     match code {
@@ -119,32 +151,136 @@ mod tests {
     use super::*;
 
     fn unit(u: &str, d: Option<&str>, msg: UnitMsg) -> Option<Kind> {
-        Some(Kind::Unit { unit: u.into(), desc: d.map(Into::into), msg })
+        Some(Kind::Unit {
+            unit: u.into(),
+            desc: d.map(Into::into),
+            msg,
+        })
     }
 
     #[test]
     fn real_messages() {
         let cases: Vec<(&str, Option<Kind>)> = vec![
-            ("Starting backup.service - Nightly backup...", unit("backup.service", Some("Nightly backup"), UnitMsg::Starting)),
-            ("Finished backup.service - Nightly backup.", unit("backup.service", Some("Nightly backup"), UnitMsg::Finished)),
-            ("backup.service: Deactivated successfully.", unit("backup.service", None, UnitMsg::End(Outcome::Ok))),
-            ("backup.service: Succeeded.", unit("backup.service", None, UnitMsg::End(Outcome::Ok))),
-            ("backup.service: Main process exited, code=exited, status=1/FAILURE", unit("backup.service", None, UnitMsg::MainExited(Outcome::Exit(1)))),
-            ("backup.service: Main process exited, code=killed, status=9/KILL", unit("backup.service", None, UnitMsg::MainExited(Outcome::Signal(9, "KILL".into())))),
-            ("backup.service: Failed with result 'exit-code'.", unit("backup.service", None, UnitMsg::End(Outcome::Failed("exit-code".into())))),
-            ("backup.service: Failed with result 'oom-kill'.", unit("backup.service", None, UnitMsg::End(Outcome::Failed("oom-kill".into())))),
-            ("Failed to start backup.service - Nightly backup.", unit("backup.service", Some("Nightly backup"), UnitMsg::End(Outcome::Failed("failed to start".into())))),
-            ("backup.service: start operation timed out. Terminating.", unit("backup.service", None, UnitMsg::MainExited(Outcome::Failed("start operation timed out".into())))),
-            ("backup.service: Consumed 1.234s CPU time.", unit("backup.service", None, UnitMsg::Note)),
-            ("backup.service: Unit entered failed state.", unit("backup.service", None, UnitMsg::End(Outcome::Failed("entered failed state".into())))),
-            ("Unit backup.service entered failed state.", unit("backup.service", None, UnitMsg::End(Outcome::Failed("entered failed state".into())))),
+            (
+                "Starting backup.service - Nightly backup...",
+                unit("backup.service", Some("Nightly backup"), UnitMsg::Starting),
+            ),
+            (
+                "Finished backup.service - Nightly backup.",
+                unit("backup.service", Some("Nightly backup"), UnitMsg::Finished),
+            ),
+            (
+                "backup.service: Deactivated successfully.",
+                unit("backup.service", None, UnitMsg::End(Outcome::Ok)),
+            ),
+            (
+                "backup.service: Succeeded.",
+                unit("backup.service", None, UnitMsg::End(Outcome::Ok)),
+            ),
+            (
+                "backup.service: Main process exited, code=exited, status=1/FAILURE",
+                unit(
+                    "backup.service",
+                    None,
+                    UnitMsg::MainExited(Outcome::Exit(1)),
+                ),
+            ),
+            (
+                "backup.service: Main process exited, code=killed, status=9/KILL",
+                unit(
+                    "backup.service",
+                    None,
+                    UnitMsg::MainExited(Outcome::Signal(9, "KILL".into())),
+                ),
+            ),
+            (
+                "backup.service: Failed with result 'exit-code'.",
+                unit(
+                    "backup.service",
+                    None,
+                    UnitMsg::End(Outcome::Failed("exit-code".into())),
+                ),
+            ),
+            (
+                "backup.service: Failed with result 'oom-kill'.",
+                unit(
+                    "backup.service",
+                    None,
+                    UnitMsg::End(Outcome::Failed("oom-kill".into())),
+                ),
+            ),
+            (
+                "Failed to start backup.service - Nightly backup.",
+                unit(
+                    "backup.service",
+                    Some("Nightly backup"),
+                    UnitMsg::End(Outcome::Failed("failed to start".into())),
+                ),
+            ),
+            (
+                "backup.service: start operation timed out. Terminating.",
+                unit(
+                    "backup.service",
+                    None,
+                    UnitMsg::MainExited(Outcome::Failed("start operation timed out".into())),
+                ),
+            ),
+            (
+                "backup.service: Consumed 1.234s CPU time.",
+                unit("backup.service", None, UnitMsg::Note),
+            ),
+            (
+                "backup.service: Unit entered failed state.",
+                unit(
+                    "backup.service",
+                    None,
+                    UnitMsg::End(Outcome::Failed("entered failed state".into())),
+                ),
+            ),
+            (
+                "Unit backup.service entered failed state.",
+                unit(
+                    "backup.service",
+                    None,
+                    UnitMsg::End(Outcome::Failed("entered failed state".into())),
+                ),
+            ),
             // older wording: description only
-            ("Starting Daily apt upgrade and clean activities...", unit("", Some("Daily apt upgrade and clean activities"), UnitMsg::Starting)),
-            ("Started Daily apt upgrade and clean activities.", unit("", Some("Daily apt upgrade and clean activities"), UnitMsg::Started)),
+            (
+                "Starting Daily apt upgrade and clean activities...",
+                unit(
+                    "",
+                    Some("Daily apt upgrade and clean activities"),
+                    UnitMsg::Starting,
+                ),
+            ),
+            (
+                "Started Daily apt upgrade and clean activities.",
+                unit(
+                    "",
+                    Some("Daily apt upgrade and clean activities"),
+                    UnitMsg::Started,
+                ),
+            ),
             // corpus/plaso/syslog_rsyslog_*: cron.service itself
-            ("Started Regular background program processing daemon.", unit("", Some("Regular background program processing daemon"), UnitMsg::Started)),
-            ("Started backup.timer - Run backup daily.", Some(Kind::Timer { service: "backup.service".into() })),
-            ("Reached target multi-user.target - Multi-User System.", None),
+            (
+                "Started Regular background program processing daemon.",
+                unit(
+                    "",
+                    Some("Regular background program processing daemon"),
+                    UnitMsg::Started,
+                ),
+            ),
+            (
+                "Started backup.timer - Run backup daily.",
+                Some(Kind::Timer {
+                    service: "backup.service".into(),
+                }),
+            ),
+            (
+                "Reached target multi-user.target - Multi-User System.",
+                None,
+            ),
         ];
         for (msg, want) in cases {
             assert_eq!(parse(msg), want, "{msg}");

@@ -3,9 +3,27 @@
 use super::Report;
 
 pub const HEADER: [&str; 21] = [
-    "id", "job", "host", "user", "scheduler", "started_at", "ended_at", "duration_s", "category",
-    "categories", "execution_status", "exit_code", "execution_reason", "delivery_status", "attempts",
-    "target", "expected_target", "delivery_error", "billing", "reason", "command",
+    "id",
+    "job",
+    "host",
+    "user",
+    "scheduler",
+    "started_at",
+    "ended_at",
+    "duration_s",
+    "category",
+    "categories",
+    "execution_status",
+    "exit_code",
+    "execution_reason",
+    "delivery_status",
+    "attempts",
+    "target",
+    "expected_target",
+    "delivery_error",
+    "billing",
+    "reason",
+    "command",
 ];
 
 pub fn render(r: &Report) -> String {
@@ -25,18 +43,25 @@ pub fn render(r: &Report) -> String {
             x.category.clone(),
             x.categories.join(" "),
             x.execution.status.clone(),
-            x.execution.exit_code.map(|c| c.to_string()).unwrap_or_default(),
+            x.execution
+                .exit_code
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
             x.execution.reason.clone(),
             x.delivery.status.clone(),
             x.delivery.attempts.to_string(),
             opt(&x.delivery.target),
             opt(&x.delivery.expected_target),
             opt(&x.delivery.error),
-            x.billing.as_ref().map(|b| b.marker.clone()).unwrap_or_default(),
+            x.billing
+                .as_ref()
+                .map(|b| b.marker.clone())
+                .unwrap_or_default(),
             x.reason.clone(),
             opt(&x.command),
         ])
         .expect("write to memory");
     }
-    String::from_utf8(w.into_inner().expect("flush to memory")).expect("CSV of UTF-8 fields is UTF-8")
+    String::from_utf8(w.into_inner().expect("flush to memory"))
+        .expect("CSV of UTF-8 fields is UTF-8")
 }

@@ -53,7 +53,9 @@ code{font-size:12px}
 ";
 
 fn parse(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 fn timeline(r: &Report) -> String {
@@ -80,7 +82,9 @@ fn timeline(r: &Report) -> String {
             y
         ));
         for x in r.runs.iter().filter(|x| x.job == *job) {
-            let Some(t) = parse(&x.started_at) else { continue };
+            let Some(t) = parse(&x.started_at) else {
+                continue;
+            };
             let px = label_w + (t - lo).num_seconds() as f64 / span * width;
             s.push_str(&format!(
                 "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"6\" height=\"14\" rx=\"2\" fill=\"{}\"><title>{} — {}: {}</title></rect>",
@@ -108,8 +112,14 @@ pub fn render(r: &Report) -> String {
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
     h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">");
-    h.push_str(&format!("<title>crontriage: {}</title><style>{CSS}</style></head><body>\n", esc(&super::table::summary_line(r, false))));
-    h.push_str(&format!("<h1>crontriage: {}</h1>\n<div class=\"cards\">", esc(&super::table::summary_line(r, false))));
+    h.push_str(&format!(
+        "<title>crontriage: {}</title><style>{CSS}</style></head><body>\n",
+        esc(&super::table::summary_line(r, false))
+    ));
+    h.push_str(&format!(
+        "<h1>crontriage: {}</h1>\n<div class=\"cards\">",
+        esc(&super::table::summary_line(r, false))
+    ));
     for c in Category::ALL {
         h.push_str(&format!(
             "<div class=\"card\" style=\"background:{}\"><b>{}</b>{}</div>",
@@ -185,6 +195,9 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(esc("<script>alert('x')</script>&\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;");
+        assert_eq!(
+            esc("<script>alert('x')</script>&\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;"
+        );
     }
 }

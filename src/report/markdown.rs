@@ -28,10 +28,17 @@ pub fn cell(s: &str) -> String {
 
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
-    out.push_str(&format!("## crontriage: {}\n\n", super::table::summary_line(r, false)));
+    out.push_str(&format!(
+        "## crontriage: {}\n\n",
+        super::table::summary_line(r, false)
+    ));
     out.push_str("| category | runs |\n|---|---:|\n");
     for c in Category::ALL {
-        out.push_str(&format!("| {} | {} |\n", c.as_str(), r.summary.by_category.get(c)));
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            c.as_str(),
+            r.summary.by_category.get(c)
+        ));
     }
     if !r.jobs.is_empty() {
         out.push_str("\n### Jobs\n\n| job | runs | ok | not ok | failing streak | last ok run |\n|---|---:|---:|---:|---:|---|\n");
@@ -93,7 +100,10 @@ mod tests {
     #[test]
     fn cells_cannot_break_the_table() {
         assert_eq!(cell("a|b"), "a\\|b");
-        assert_eq!(cell("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(
+            cell("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
         assert_eq!(cell("`rm -rf`\nnext"), "\\`rm -rf\\` next");
     }
 }

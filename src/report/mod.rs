@@ -224,13 +224,20 @@ pub fn build(p: Parts) -> Report {
         .iter()
         .map(|i| {
             for (line, why) in i.malformed.iter().take(3) {
-                diagnostics.malformed.push(redact(&format!("{}:{}: {}", i.source.display, line, why)));
+                diagnostics
+                    .malformed
+                    .push(redact(&format!("{}:{}: {}", i.source.display, line, why)));
             }
             if i.counts.invalid_utf8 > 0 {
-                diagnostics.invalid_utf8.push((redact(&i.source.display), i.counts.invalid_utf8));
+                diagnostics
+                    .invalid_utf8
+                    .push((redact(&i.source.display), i.counts.invalid_utf8));
             }
             if let Some(e) = i.error {
-                diagnostics.warnings.push(redact(&format!("{}: {e} (read up to there)", i.source.display)));
+                diagnostics.warnings.push(redact(&format!(
+                    "{}: {e} (read up to there)",
+                    i.source.display
+                )));
             }
             InputReport {
                 path: redact(&i.source.display),
@@ -242,8 +249,14 @@ pub fn build(p: Parts) -> Report {
             }
         })
         .collect();
-    diagnostics.warnings.extend(p.warnings.iter().map(|w| redact(w)));
-    diagnostics.skipped = p.skipped.iter().map(|s| redact(&format!("{}: {}", s.display, s.why))).collect();
+    diagnostics
+        .warnings
+        .extend(p.warnings.iter().map(|w| redact(w)));
+    diagnostics.skipped = p
+        .skipped
+        .iter()
+        .map(|s| redact(&format!("{}: {}", s.display, s.why)))
+        .collect();
     diagnostics.unmatched_slack = p.unmatched_slack.len() as u64;
     diagnostics.unmatched_examples = p
         .unmatched_slack
@@ -251,7 +264,12 @@ pub fn build(p: Parts) -> Report {
         .take(3)
         .map(|&i| {
             let e = &p.events[i];
-            redact(&format!("{}:{}: {}", paths[e.loc.source as usize], e.loc.line, cut(&e.text)))
+            redact(&format!(
+                "{}:{}: {}",
+                paths[e.loc.source as usize],
+                e.loc.line,
+                cut(&e.text)
+            ))
         })
         .collect();
 
@@ -259,15 +277,24 @@ pub fn build(p: Parts) -> Report {
     let mut runs = Vec::with_capacity(p.runs.len());
     let mut seen_ids: BTreeMap<String, u32> = BTreeMap::new();
     for (run, v) in p.runs {
-        let base = format!("{}@{}@{}", run.job, run.host.as_deref().unwrap_or("-"), rfc3339(run.started_at));
+        let base = format!(
+            "{}@{}@{}",
+            run.job,
+            run.host.as_deref().unwrap_or("-"),
+            rfc3339(run.started_at)
+        );
         let n = seen_ids.entry(base.clone()).or_insert(0);
         *n += 1;
         let id = if *n == 1 { base } else { format!("{base}#{n}") };
         summary.runs += 1;
         summary.by_category.add(v.category());
+        // One line may be two events (a job log's last line is both the end
+        // of its output and its exit status): show it once.
+        let mut shown = std::collections::BTreeSet::new();
         let mut evidence: Vec<EvidenceLine> = run
             .evidence
             .iter()
+            .filter(|&&i| shown.insert(p.events[i].loc))
             .map(|&i| {
                 let e = &p.events[i];
                 evidence_line(&paths[e.loc.source as usize], e.loc.line, &e.text)
@@ -280,7 +307,9 @@ pub fn build(p: Parts) -> Report {
                 &format!("schedule = \"{}\"", m.schedule),
             ));
         }
-        let duration_s = run.ended_at.map(|e| (e - run.started_at).num_milliseconds() as f64 / 1000.0);
+        let duration_s = run
+            .ended_at
+            .map(|e| (e - run.started_at).num_milliseconds() as f64 / 1000.0);
         runs.push(RunReport {
             id: redact(&id),
             job: redact(&run.job),
@@ -292,7 +321,11 @@ pub fn build(p: Parts) -> Report {
             ended_at: run.ended_at.map(rfc3339),
             duration_s,
             category: v.category().as_str().to_string(),
-            categories: v.categories.iter().map(|c| c.as_str().to_string()).collect(),
+            categories: v
+                .categories
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect(),
             execution: ExecutionReport {
                 status: v.execution.status.as_str().to_string(),
                 exit_code: v.execution.exit_code,
@@ -380,7 +413,11 @@ pub fn sources(plan: &crate::input::Plan, cfg: &crate::config::Config) -> String
         t.add_row(vec![redact(&s.display), kind, s.why.clone()]);
     }
     for s in &plan.skipped {
-        t.add_row(vec![redact(&s.display), "skipped".to_string(), s.why.clone()]);
+        t.add_row(vec![
+            redact(&s.display),
+            "skipped".to_string(),
+            s.why.clone(),
+        ]);
     }
     let mut out = format!("{t}\n");
     match &cfg.config_path {

@@ -48,7 +48,11 @@ fn new_table(color: bool, wrap: bool) -> Table {
     } else {
         t.force_no_tty();
     }
-    t.set_content_arrangement(if wrap { ContentArrangement::Dynamic } else { ContentArrangement::Disabled });
+    t.set_content_arrangement(if wrap {
+        ContentArrangement::Dynamic
+    } else {
+        ContentArrangement::Disabled
+    });
     t
 }
 
@@ -81,16 +85,38 @@ fn failures(b: &ByCategory) -> String {
 
 pub fn render(r: &Report, color: bool, wrap: bool) -> String {
     let mut out = String::new();
-    let bold = |s: &str| if color { format!("\x1b[1m{s}\x1b[0m") } else { s.to_string() };
-    out.push_str(&format!("{} {}\n\n", bold("crontriage:"), summary_line(r, color)));
+    let bold = |s: &str| {
+        if color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    out.push_str(&format!(
+        "{} {}\n\n",
+        bold("crontriage:"),
+        summary_line(r, color)
+    ));
 
     if !r.jobs.is_empty() {
         let mut t = new_table(color, wrap);
-        t.set_header(vec!["job", "runs", "ok", "failures", "failing streak", "last ok run", "last run"]);
+        t.set_header(vec![
+            "job",
+            "runs",
+            "ok",
+            "failures",
+            "failing streak",
+            "last ok run",
+            "last run",
+        ]);
         for j in &r.jobs {
             let streak = if j.failing_streak > 0 {
                 let c = Cell::new(j.failing_streak);
-                if color { c.fg(Color::Red).add_attribute(Attribute::Bold) } else { c }
+                if color {
+                    c.fg(Color::Red).add_attribute(Attribute::Bold)
+                } else {
+                    c
+                }
             } else {
                 Cell::new("0")
             };
@@ -114,9 +140,17 @@ pub fn render(r: &Report, color: bool, wrap: bool) -> String {
         let mut t = new_table(color, wrap);
         t.set_header(vec!["run (job@host@start UTC)", "category", "reason"]);
         for x in &bad {
-            t.add_row(vec![Cell::new(&x.id), cat_cell(&x.category, color), Cell::new(&x.reason)]);
+            t.add_row(vec![
+                Cell::new(&x.id),
+                cat_cell(&x.category, color),
+                Cell::new(&x.reason),
+            ]);
         }
-        out.push_str(&format!("{} ({})\n{t}\n", bold("Runs needing attention"), bad.len()));
+        out.push_str(&format!(
+            "{} ({})\n{t}\n",
+            bold("Runs needing attention"),
+            bad.len()
+        ));
         out.push_str("Details: crontriage explain RUN_ID <same inputs>\n");
     }
     out.push('\n');
@@ -153,10 +187,15 @@ pub fn inputs_footer(r: &Report) -> String {
         }
     }
     for (p, n) in &d.invalid_utf8 {
-        out.push_str(&format!("  {p}: {n} line(s) with invalid UTF-8, read lossily\n"));
+        out.push_str(&format!(
+            "  {p}: {n} line(s) with invalid UTF-8, read lossily\n"
+        ));
     }
     if d.unmatched_slack > 0 {
-        out.push_str(&format!("{} Slack record(s) matched no run:\n", d.unmatched_slack));
+        out.push_str(&format!(
+            "{} Slack record(s) matched no run:\n",
+            d.unmatched_slack
+        ));
         for m in &d.unmatched_examples {
             out.push_str(&format!("  {m}\n"));
         }
@@ -165,12 +204,18 @@ pub fn inputs_footer(r: &Report) -> String {
         out.push_str(&format!("warning: {w}\n"));
     }
     if !d.skipped.is_empty() {
-        out.push_str(&format!("Skipped {} file(s) in folders:\n", d.skipped.len()));
+        out.push_str(&format!(
+            "Skipped {} file(s) in folders:\n",
+            d.skipped.len()
+        ));
         for s in d.skipped.iter().take(10) {
             out.push_str(&format!("  {s}\n"));
         }
         if d.skipped.len() > 10 {
-            out.push_str(&format!("  … and {} more (see `crontriage sources`)\n", d.skipped.len() - 10));
+            out.push_str(&format!(
+                "  … and {} more (see `crontriage sources`)\n",
+                d.skipped.len() - 10
+            ));
         }
     }
     out

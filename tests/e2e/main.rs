@@ -1,0 +1,7 @@
+//! End-to-end tests: the real binary on fixture files. One test binary;
+//! the data-driven cases live in `fixtures/cases/*/case.toml`.
+
+mod cli;
+mod corpus;
+mod demo;
+mod harness;
