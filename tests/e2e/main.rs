@@ -4,4 +4,7 @@
 mod cli;
 mod corpus;
 mod demo;
+mod faults;
 mod harness;
+mod props;
+mod ux;

@@ -1,0 +1,1 @@
+//! Hostile input and faults: what crontriage does with each (issue 5).

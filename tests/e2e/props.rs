@@ -1,0 +1,1 @@
+//! Property tests: totality, order independence, redaction idempotence.

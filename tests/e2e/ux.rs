@@ -1,0 +1,1 @@
+//! The operator-facing surface: completions, man page, colour, HTML, sources, explain.
