@@ -61,6 +61,8 @@ pub struct Run {
     pid: Option<u32>,
     /// Debian: the run's pam session has closed.
     session_closed: bool,
+    /// The process that logs the run's end, when the CMD line named it.
+    parent: Option<u32>,
 }
 
 impl Run {
@@ -84,6 +86,7 @@ impl Run {
             unit: None,
             pid: None,
             session_closed: false,
+            parent: None,
         }
     }
 
@@ -223,6 +226,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             Kind::CronCmd {
                 sched,
                 pid,
+                parent,
                 user,
                 command,
             } => {
@@ -236,6 +240,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 r.user = Some(user.clone());
                 r.command = Some(command.clone());
                 r.pid = Some(*pid);
+                r.parent = *parent;
                 // Debian cron at its default level logs no end on success:
                 // an end is expected only where this host logs them.
                 r.ends_expected = *sched == Scheduler::Cronie || host_logs_ends.contains(&h);

@@ -112,9 +112,13 @@ pub enum JobFact {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// `(user) CMD (command)` (Debian cron, cronie, dcron `FILE … USER … PID`).
+    /// `pid` is the job's own process; `parent` the process that logs its
+    /// end, when the line says (Debian with pid logging, `-L 8`:
+    /// `CRON[P]: (root) CMD ([G] command)`).
     CronCmd {
         sched: Scheduler,
         pid: u32,
+        parent: Option<u32>,
         user: String,
         command: String,
     },

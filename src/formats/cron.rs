@@ -79,15 +79,25 @@ fn parse_cron(sched: Scheduler, pid: u32, msg: &str) -> Option<Kind> {
         None => a,
     });
     let kind = match (verb, arg) {
-        ("CMD", Some(cmd)) => Kind::CronCmd {
-            sched,
-            pid,
-            user: user.to_string(),
-            command: cmd.to_string(),
+        ("CMD", Some(cmd)) => match job_pid(cmd) {
+            Some((job, cmd)) => Kind::CronCmd {
+                sched,
+                pid: job,
+                parent: Some(pid),
+                user: user.to_string(),
+                command: cmd.to_string(),
+            },
+            None => Kind::CronCmd {
+                sched,
+                pid,
+                parent: None,
+                user: user.to_string(),
+                command: cmd.to_string(),
+            },
         },
         ("END" | "CMDEND", Some(cmd)) => Kind::CronEnd {
             user: user.to_string(),
-            command: cmd.to_string(),
+            command: job_pid(cmd).map_or(cmd, |(_, c)| c).to_string(),
             status: None,
         },
         ("CMDOUT", Some(text)) => Kind::CronOutput {
@@ -104,6 +114,14 @@ fn parse_cron(sched: Scheduler, pid: u32, msg: &str) -> Option<Kind> {
         _ => Kind::Context,
     };
     Some(kind)
+}
+
+/// Debian cron with pid logging (`-L 8`) writes the job's pid first:
+/// `[27063] exit 1` → (27063, `exit 1`).
+fn job_pid(cmd: &str) -> Option<(u32, &str)> {
+    let rest = cmd.strip_prefix('[')?;
+    let close = rest.find("] ")?;
+    Some((rest[..close].parse().ok()?, &rest[close + 2..]))
 }
 
 /// `grandchild #12345 failed with exit status 1`, or (a shell killed by a
@@ -172,6 +190,7 @@ fn parse_dcron_start(rest: &str) -> Option<Kind> {
     Some(Kind::CronCmd {
         sched: Scheduler::Cron,
         pid: pid.parse().ok()?,
+        parent: None,
         user: user.to_string(),
         command: command.to_string(),
     })
