@@ -272,6 +272,7 @@ mod tests {
         Kind::CronCmd {
             sched,
             pid,
+            parent: None,
             user: user.into(),
             command: command.into(),
         }
