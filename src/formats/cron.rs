@@ -419,6 +419,17 @@ mod tests {
                     user: "root".into(),
                 }),
             ),
+            // Ubuntu 24.04's wording
+            (
+                "CRON",
+                Some(12344),
+                "pam_unix(cron:session): session opened for user root(uid=0) by root(uid=0)",
+                Some(Kind::CronSession {
+                    pid: 12344,
+                    opened: true,
+                    user: "root".into(),
+                }),
+            ),
             (
                 "CRON",
                 Some(12344),

@@ -7,4 +7,5 @@ mod demo;
 mod faults;
 mod harness;
 mod props;
+mod slack_codes;
 mod ux;
