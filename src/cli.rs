@@ -137,10 +137,12 @@ pub enum Format {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Color {
-    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    /// Colour when stdout is a terminal, NO_COLOR is unset and TERM is not `dumb`.
     #[default]
     Auto,
+    /// Always colour, even when piped or with NO_COLOR set.
     Always,
+    /// Never colour.
     Never,
 }
 
@@ -153,7 +155,8 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t, help_heading = "Output")]
     pub format: Format,
-    /// When to colour the table.
+    /// When to colour the table output by category (other formats are
+    /// never coloured).
     #[arg(long, value_enum, default_value_t, help_heading = "Output")]
     pub color: Color,
     /// Exit 1 when any run falls in one of these categories
@@ -164,13 +167,15 @@ pub struct ReportArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct ExplainArgs {
-    /// The run's id, as the report prints it (`job@host@time`).
+    /// The run's id, as the report prints it (`job@host@time`). A job
+    /// name, or the start of an id (`backup@web-01`), lists the matching
+    /// runs; a unique start picks that run.
     pub run_id: String,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
     pub correlation: CorrelationArgs,
-    /// When to colour.
+    /// When to colour the category.
     #[arg(long, value_enum, default_value_t, help_heading = "Output")]
     pub color: Color,
 }

@@ -472,11 +472,15 @@ impl Config {
                 )));
             }
         }
+        // The convention of ripgrep and fd: `always` forces colour even with
+        // NO_COLOR set; `auto` colours only a terminal that can show it, and
+        // honours NO_COLOR (https://no-color.org: any non-empty value).
         let color = match color {
             cli::Color::Always => true,
             cli::Color::Never => false,
             cli::Color::Auto => {
                 std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
                     && std::io::stdout().is_terminal()
             }
         };

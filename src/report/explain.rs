@@ -2,7 +2,7 @@
 //! evidence line as `path:line: text`.
 
 use super::{Report, RunReport};
-use crate::suggest;
+use chrono::{DateTime, Utc};
 
 pub fn render(x: &RunReport, color: bool) -> String {
     let bold = |s: &str| {
@@ -93,44 +93,309 @@ pub fn render(x: &RunReport, color: bool) -> String {
     out
 }
 
-/// The run with this id; else an error with the closest ids (or the runs of
-/// a job, when a job name was given).
+/// Most runs listed in a "did you mean" message; the latest are kept.
+const MAX_LISTED: usize = 12;
+
+/// `  id  category` lines for runs (oldest first), the latest
+/// [`MAX_LISTED`] of them, with a note of how many earlier ones were left out.
+fn list(runs: &[&RunReport]) -> String {
+    let w = runs.iter().map(|x| x.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    let skip = runs.len().saturating_sub(MAX_LISTED);
+    if skip > 0 {
+        out.push_str(&format!("  … {skip} earlier run(s) not shown\n"));
+    }
+    for x in &runs[skip..] {
+        out.push_str(&format!("  {:<w$}  {}\n", x.id, x.category));
+    }
+    out.trim_end().to_string()
+}
+
+/// A point in time from the third part of an id: RFC 3339 (any offset), or
+/// an ISO stamp without a zone, read as UTC like every id.
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.split('#').next().unwrap_or(s);
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    match crate::time::parse_iso(s.as_bytes()) {
+        Some((crate::time::Stamp::Exact(t), n)) if n == s.len() => Some(t),
+        Some((crate::time::Stamp::Local(t), n)) if n == s.len() => Some(t.and_utc()),
+        _ => None,
+    }
+}
+
+fn started(x: &RunReport) -> Option<DateTime<Utc>> {
+    x.started.or_else(|| parse_time(&x.started_at))
+}
+
+/// `1h 2m` — how far apart two runs are, for "nearest run" hints.
+fn apart(a: DateTime<Utc>, b: DateTime<Utc>) -> String {
+    let secs = (a - b).num_seconds().unsigned_abs();
+    let d = std::time::Duration::from_secs(secs);
+    let when = if a > b { "later" } else { "earlier" };
+    if secs == 0 {
+        "less than a second apart".into()
+    } else {
+        format!("{} {when}", humantime::format_duration(d))
+    }
+}
+
+/// The run `id` names; else an error saying what was meant:
+///
+/// * an exact id, or the same job, host and instant written another way
+///   (`+01:00` instead of `Z`);
+/// * a job name, or the start of an id (`backup@web-01`,
+///   `backup@web-01@2026-12-02`): the one run it matches, or the list;
+/// * a mistyped job or host: the closest one and its runs;
+/// * a right job and host at a wrong time: the nearest run.
 pub fn find<'a>(r: &'a Report, id: &str) -> Result<&'a RunReport, String> {
+    let id = id.trim();
     if let Some(x) = r.runs.iter().find(|x| x.id == id) {
         return Ok(x);
     }
-    let by_job: Vec<&RunReport> = r.runs.iter().filter(|x| x.job == id).collect();
-    if by_job.len() == 1 {
-        return Ok(by_job[0]);
-    }
-    if !by_job.is_empty() {
-        let list: Vec<String> = by_job
-            .iter()
-            .rev()
-            .take(10)
-            .map(|x| format!("  {}  {}", x.id, x.category))
-            .collect();
-        return Err(format!(
-            "`{id}` is a job with {} runs; give one run id:\n{}",
-            by_job.len(),
-            list.join("\n")
-        ));
-    }
-    let hint = suggest::hint(id, r.runs.iter().map(|x| x.id.as_str()));
-    let job = id.split('@').next().unwrap_or(id);
-    let job_hint = if hint.is_empty() {
-        let jobs: std::collections::BTreeSet<&str> =
-            r.runs.iter().map(|x| x.job.as_str()).collect();
-        suggest::closest(job, jobs.iter().copied())
-            .map(|j| {
-                format!("; did you mean job `{j}`? (its runs: crontriage report … | grep {j})")
-            })
-            .unwrap_or_default()
-    } else {
-        hint
+    let parts: Vec<&str> = id.splitn(3, '@').collect();
+    let (job, host, time) = (
+        parts[0],
+        parts.get(1).copied(),
+        parts.get(2).copied().filter(|t| !t.is_empty()),
+    );
+    let of_job = |j: &str| -> Vec<&'a RunReport> { r.runs.iter().filter(|x| x.job == j).collect() };
+    let on_host = |runs: &[&'a RunReport], h: &str| -> Vec<&'a RunReport> {
+        runs.iter()
+            .copied()
+            .filter(|x| x.host.as_deref().unwrap_or("-") == h)
+            .collect()
     };
-    Err(format!(
-        "no run with id `{id}` in these inputs ({} runs){job_hint}",
+    // The same instant written differently.
+    if let (Some(h), Some(t)) = (host, time.and_then(parse_time)) {
+        let same: Vec<&RunReport> = on_host(&of_job(job), h)
+            .into_iter()
+            .filter(|x| started(x) == Some(t))
+            .collect();
+        if same.len() == 1 {
+            return Ok(same[0]);
+        }
+    }
+    // A job name, or the start of an id.
+    let matching: Vec<&RunReport> = if host.is_none() {
+        of_job(job)
+    } else {
+        r.runs.iter().filter(|x| x.id.starts_with(id)).collect()
+    };
+    match matching.len() {
+        1 => return Ok(matching[0]),
+        0 => {}
+        n => {
+            let what = if host.is_none() {
+                format!("`{id}` is a job with {n} runs")
+            } else {
+                format!("`{id}` is the start of {n} run ids")
+            };
+            return Err(format!("{what}; give one of them:\n{}", list(&matching)));
+        }
+    }
+    // Nothing matches: find what was meant, part by part.
+    let mut jobs: Vec<&str> = r.runs.iter().map(|x| x.job.as_str()).collect();
+    jobs.sort_unstable();
+    jobs.dedup();
+    let head = format!(
+        "no run with id `{id}` in these inputs ({} runs)",
         r.runs.len()
-    ))
+    );
+    let job_ok = jobs.contains(&job);
+    let Some(meant_job) = (if job_ok {
+        Some(job)
+    } else {
+        crate::suggest::closest(job, jobs.iter().copied())
+    }) else {
+        return Err(format!(
+            "{head}; no job `{job}` (jobs: {})",
+            if jobs.is_empty() {
+                "none".to_string()
+            } else {
+                jobs.join(", ")
+            }
+        ));
+    };
+    let runs = of_job(meant_job);
+    let job_note = if job_ok {
+        String::new()
+    } else {
+        format!("; did you mean job `{meant_job}`?")
+    };
+    let Some(host) = host else {
+        return Err(format!("{head}{job_note} Its runs:\n{}", list(&runs)));
+    };
+    let mut hosts: Vec<&str> = runs
+        .iter()
+        .map(|x| x.host.as_deref().unwrap_or("-"))
+        .collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    let host_ok = hosts.contains(&host);
+    let meant_host = if host_ok {
+        Some(host)
+    } else {
+        crate::suggest::closest(host, hosts.iter().copied())
+    };
+    let host_note = match meant_host {
+        Some(h) if !host_ok => format!("; did you mean host `{h}`?"),
+        Some(_) => String::new(),
+        None => format!(
+            "; `{meant_job}` ran on {}, not on `{host}`",
+            hosts
+                .iter()
+                .map(|h| format!("`{h}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    // The run nearest in time among the meant job (and host, when known).
+    let pool: Vec<&RunReport> = match meant_host {
+        Some(h) => on_host(&runs, h),
+        None => runs.clone(),
+    };
+    let want = time.and_then(parse_time);
+    let nearest = want.and_then(|t| {
+        pool.iter()
+            .copied()
+            .filter_map(|x| started(x).map(|s| (s, x)))
+            .min_by_key(|(s, _)| (*s - t).num_milliseconds().unsigned_abs())
+            .map(|(s, x)| (x, s, t))
+    });
+    match nearest {
+        Some((x, s, t)) => Err(format!(
+            "{head}{job_note}{host_note}; the nearest run is `{}` ({}, {})",
+            x.id,
+            apart(s, t),
+            x.category
+        )),
+        None => {
+            // A time that does not parse (or none): the closest id as text.
+            let near = crate::suggest::closest(id, pool.iter().map(|x| x.id.as_str()));
+            match near {
+                Some(n) => Err(format!("{head}{job_note}{host_note}; did you mean `{n}`?")),
+                None => Err(format!(
+                    "{head}{job_note}{host_note}; the runs of `{meant_job}`{}:\n{}",
+                    meant_host.map(|h| format!(" on {h}")).unwrap_or_default(),
+                    list(&pool)
+                )),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{DeliveryReport, ExecutionReport, Summary};
+
+    fn run(job: &str, host: &str, at: &str, cat: &str) -> RunReport {
+        RunReport {
+            id: format!("{job}@{host}@{at}"),
+            job: job.into(),
+            host: Some(host.into()),
+            user: None,
+            command: None,
+            scheduler: "cron".into(),
+            started_at: at.into(),
+            ended_at: None,
+            duration_s: None,
+            category: cat.into(),
+            categories: vec![cat.into()],
+            execution: ExecutionReport {
+                status: "ok".into(),
+                exit_code: None,
+                reason: String::new(),
+            },
+            delivery: DeliveryReport {
+                status: "not-required".into(),
+                attempts: 0,
+                target: None,
+                expected_target: None,
+                error: None,
+                reason: String::new(),
+            },
+            billing: None,
+            reason: String::new(),
+            evidence: Vec::new(),
+            started: None,
+        }
+    }
+
+    fn report() -> Report {
+        let runs = vec![
+            run("backup", "web-01", "2026-12-01T03:00:01Z", "ok"),
+            run("backup", "web-02", "2026-12-01T03:00:02Z", "ok"),
+            run("backup", "web-01", "2026-12-02T03:00:01Z", "missed"),
+            run(
+                "backup",
+                "web-02",
+                "2026-12-02T03:00:02Z",
+                "execution-failed",
+            ),
+            run("certbot", "db-01", "2026-12-02T11:41:07Z", "ok"),
+        ];
+        Report {
+            schema_version: 1,
+            inputs: Vec::new(),
+            summary: Summary::default(),
+            runs,
+            jobs: Vec::new(),
+            diagnostics: Default::default(),
+            zone: "UTC".into(),
+        }
+    }
+
+    #[test]
+    fn exact_and_equivalent_ids() {
+        let r = report();
+        let x = find(&r, "backup@web-02@2026-12-02T03:00:02Z").unwrap();
+        assert_eq!(x.category, "execution-failed");
+        let x = find(&r, "backup@web-02@2026-12-02T04:00:02+01:00").unwrap();
+        assert_eq!(x.id, "backup@web-02@2026-12-02T03:00:02Z");
+        assert_eq!(find(&r, "certbot").unwrap().job, "certbot");
+        assert_eq!(
+            find(&r, "backup@web-01@2026-12-02").unwrap().category,
+            "missed"
+        );
+    }
+
+    #[test]
+    fn prefixes_and_jobs_list_their_runs() {
+        let r = report();
+        let e = find(&r, "backup@web-01").unwrap_err();
+        assert!(e.contains("start of 2 run ids"), "{e}");
+        assert!(e.contains("backup@web-01@2026-12-01T03:00:01Z  ok"), "{e}");
+        assert!(!e.contains("web-02"), "{e}");
+        let e = find(&r, "backup").unwrap_err();
+        assert!(e.contains("job with 4 runs"), "{e}");
+    }
+
+    #[test]
+    fn typos_suggest_what_was_meant() {
+        let r = report();
+        let e = find(&r, "bakup").unwrap_err();
+        assert!(e.contains("did you mean job `backup`"), "{e}");
+        assert!(e.contains("backup@web-02@2026-12-02T03:00:02Z"), "{e}");
+        let e = find(&r, "bakup@web-02@2026-12-02T03:00:02Z").unwrap_err();
+        assert!(
+            e.contains("did you mean job `backup`")
+                && e.contains("nearest run is `backup@web-02@2026-12-02T03:00:02Z`"),
+            "{e}"
+        );
+        let e = find(&r, "backup@web-02@2026-12-02T05:00:00Z").unwrap_err();
+        assert!(
+            e.contains("nearest run is `backup@web-02@2026-12-02T03:00:02Z` (1h 59m 58s earlier"),
+            "{e}"
+        );
+        let e = find(&r, "backup@web-3@2026-12-01T03:00:00Z").unwrap_err();
+        assert!(e.contains("did you mean host `web-01`"), "{e}");
+        let e = find(&r, "nightly@web-01@2026-12-01T03:00:00Z").unwrap_err();
+        assert!(
+            e.contains("no job `nightly` (jobs: backup, certbot)"),
+            "{e}"
+        );
+    }
 }

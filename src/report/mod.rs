@@ -138,8 +138,15 @@ pub struct JobHealth {
     pub job: String,
     pub runs: u64,
     pub by_category: ByCategory,
-    /// Consecutive non-ok runs up to the latest one.
+    /// Consecutive non-ok runs up to the latest one, counted per host (a
+    /// job that fails on web-02 is failing there whatever web-01 does): the
+    /// longest current streak of any host.
     pub failing_streak: u64,
+    /// Hosts with a current streak, longest first: (host, streak). The host
+    /// is `-` for runs without one.
+    pub failing_on: Vec<(String, u64)>,
+    /// Hosts the job ran on (or was expected on), sorted.
+    pub hosts: Vec<String>,
     /// Start of the latest ok run.
     pub last_ok: Option<String>,
     /// Category of the latest run.
@@ -363,6 +370,8 @@ pub fn build(p: Parts) -> Report {
 
 fn job_health(runs: &[RunReport], raw: &[(Run, Verdict)]) -> Vec<JobHealth> {
     let mut by_job: BTreeMap<&str, JobHealth> = BTreeMap::new();
+    // (job, host) → current streak.
+    let mut streaks: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     for (r, (_, v)) in runs.iter().zip(raw) {
         let h = by_job.entry(&r.job).or_insert_with(|| JobHealth {
             job: r.job.clone(),
@@ -370,14 +379,28 @@ fn job_health(runs: &[RunReport], raw: &[(Run, Verdict)]) -> Vec<JobHealth> {
         });
         h.runs += 1;
         h.by_category.add(v.category());
+        let host = r.host.as_deref().unwrap_or("-");
+        let streak = streaks.entry((&r.job, host)).or_insert(0);
         // Runs are in start order, so this walks each job's history forwards.
         if v.category() == Category::Ok {
-            h.failing_streak = 0;
+            *streak = 0;
             h.last_ok = Some(r.started_at.clone());
         } else {
-            h.failing_streak += 1;
+            *streak += 1;
         }
         h.last = Some(r.category.clone());
+    }
+    for ((job, host), n) in streaks {
+        let h = by_job.get_mut(job).expect("every streak has its job");
+        h.hosts.push(host.to_string());
+        if n > 0 {
+            h.failing_on.push((host.to_string(), n));
+        }
+    }
+    for h in by_job.values_mut() {
+        h.failing_on
+            .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        h.failing_streak = h.failing_on.first().map_or(0, |f| f.1);
     }
     by_job.into_values().collect()
 }

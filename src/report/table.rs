@@ -1,29 +1,27 @@
 //! The default terminal output: a one-line summary, per-job health, the
 //! runs that need attention with their reason and id (for `explain`), and
-//! what was skipped in the inputs.
+//! what was read.
+//!
+//! Plain aligned columns rather than a boxed table: the output is read in
+//! 80–100 column terminals and in cron mails, so it must stay narrow, and
+//! long text (a run's reason, a job's failures) goes last or on its own
+//! line, where wrapping keeps its indent instead of breaking the columns.
+//! Widths are measured on the text before colour codes are added, so
+//! coloured and plain output line up the same.
 
-use super::{ByCategory, Report};
+use super::{ByCategory, JobHealth, Report, RunReport};
 use crate::classify::Category;
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 
-pub fn category_color(c: &str) -> Color {
-    match c {
-        "ok" => Color::Green,
-        "execution-failed" => Color::Red,
-        "delivery-failed" => Color::Yellow,
-        "misrouted-target" => Color::Magenta,
-        "billing-inactive" => Color::Cyan,
-        "missed" => Color::Blue,
-        _ => Color::Reset,
-    }
-}
+const INDENT: &str = "  ";
+const GAP: usize = 2;
+/// Narrower than this, the last column is not wrapped by us (the terminal
+/// does it): a 10-character column of wrapped words is worse than a long line.
+const MIN_WRAP: usize = 24;
 
-/// `\x1b[…m` around `s` when colouring.
-pub fn paint(s: &str, cat: &str, color: bool) -> String {
-    if !color {
-        return s.to_string();
-    }
-    let code = match cat {
+/// The SGR code for a category's colour (basic 16-colour palette, so it
+/// follows the terminal's theme).
+pub fn category_sgr(cat: &str) -> &'static str {
+    match cat {
         "ok" => "32",
         "execution-failed" => "31",
         "delivery-failed" => "33",
@@ -31,32 +29,183 @@ pub fn paint(s: &str, cat: &str, color: bool) -> String {
         "billing-inactive" => "36",
         "missed" => "34",
         _ => "1",
-    };
-    format!("\x1b[{code}m{s}\x1b[0m")
-}
-
-fn cat_cell(s: &str, color: bool) -> Cell {
-    let c = Cell::new(s);
-    if color { c.fg(category_color(s)) } else { c }
-}
-
-fn new_table(color: bool, wrap: bool) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_HORIZONTAL_ONLY);
-    if color {
-        t.enforce_styling();
-    } else {
-        t.force_no_tty();
     }
-    t.set_content_arrangement(if wrap {
-        ContentArrangement::Dynamic
-    } else {
-        ContentArrangement::Disabled
-    });
-    t
 }
 
-/// The one-line summary: `12 runs: 9 ok, 2 execution-failed, 1 missed`.
+fn sgr(s: &str, code: &str, color: bool) -> String {
+    if color && !s.is_empty() {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+/// `\x1b[…m` around `s` in the category's colour when colouring.
+pub fn paint(s: &str, cat: &str, color: bool) -> String {
+    sgr(s, category_sgr(cat), color)
+}
+
+/// A piece of a cell: its text and colour. `whole` pieces are never split
+/// across lines (`3 execution-failed`); the others wrap at spaces.
+#[derive(Debug, Clone)]
+pub struct Span {
+    pub text: String,
+    pub sgr: Option<&'static str>,
+    pub whole: bool,
+}
+
+impl Span {
+    pub fn plain(s: impl Into<String>) -> Span {
+        Span {
+            text: s.into(),
+            sgr: None,
+            whole: false,
+        }
+    }
+
+    pub fn styled(s: impl Into<String>, sgr: &'static str) -> Span {
+        Span {
+            text: s.into(),
+            sgr: Some(sgr),
+            whole: false,
+        }
+    }
+}
+
+fn width_of(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Break spans into lines of at most `width` characters (a single word
+/// longer than that gets a line of its own). Returns lines of spans.
+fn wrap(spans: &[Span], width: Option<usize>) -> Vec<Vec<Span>> {
+    let width = width.unwrap_or(usize::MAX);
+    // Words, each with its style and whether a space may precede it.
+    let mut words: Vec<Span> = Vec::new();
+    for s in spans {
+        if s.whole {
+            words.push(s.clone());
+        } else {
+            for w in s.text.split(' ').filter(|w| !w.is_empty()) {
+                words.push(Span {
+                    text: w.to_string(),
+                    sgr: s.sgr,
+                    whole: true,
+                });
+            }
+        }
+    }
+    let mut lines: Vec<Vec<Span>> = vec![Vec::new()];
+    let mut used = 0;
+    for w in words {
+        let n = width_of(&w.text);
+        let line = lines.last_mut().expect("one line at least");
+        if line.is_empty() {
+            used = n;
+            line.push(w);
+        } else if used + 1 + n <= width {
+            used += 1 + n;
+            line.push(Span::plain(" "));
+            line.push(w);
+        } else {
+            used = n;
+            lines.push(vec![w]);
+        }
+    }
+    lines
+}
+
+fn paint_spans(spans: &[Span], color: bool) -> String {
+    spans
+        .iter()
+        .map(|s| match s.sgr {
+            Some(code) => sgr(&s.text, code, color),
+            None => s.text.clone(),
+        })
+        .collect()
+}
+
+/// Aligned columns under a header; the last column is free text, wrapped
+/// with a hanging indent to `width` when the terminal width is known.
+pub struct Grid {
+    pub header: Vec<&'static str>,
+    /// Right-align this column (numbers).
+    pub right: Vec<bool>,
+    pub rows: Vec<Vec<Vec<Span>>>,
+}
+
+impl Grid {
+    pub fn new(header: Vec<&'static str>, right: Vec<bool>) -> Grid {
+        Grid {
+            header,
+            right,
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn render(&self, width: Option<usize>, color: bool) -> String {
+        let ncol = self.header.len();
+        let text_len = |cell: &[Span]| cell.iter().map(|s| width_of(&s.text)).sum::<usize>();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| width_of(h)).collect();
+        for row in &self.rows {
+            for (i, cell) in row.iter().enumerate().take(ncol - 1) {
+                widths[i] = widths[i].max(text_len(cell));
+            }
+        }
+        let lead: usize = INDENT.len() + widths[..ncol - 1].iter().map(|w| w + GAP).sum::<usize>();
+        let last_width = width
+            .and_then(|w| w.checked_sub(lead))
+            .filter(|w| *w >= MIN_WRAP);
+        let mut out = String::new();
+        let line = |cells: Vec<(String, usize)>, last: &[Span], out: &mut String| {
+            let mut s = String::from(INDENT);
+            for (i, (text, len)) in cells.into_iter().enumerate() {
+                let pad = " ".repeat(widths[i] - len);
+                if self.right.get(i).copied().unwrap_or(false) {
+                    s.push_str(&pad);
+                    s.push_str(&text);
+                } else {
+                    s.push_str(&text);
+                    s.push_str(&pad);
+                }
+                s.push_str(&" ".repeat(GAP));
+            }
+            let wrapped = wrap(last, last_width);
+            for (k, l) in wrapped.iter().enumerate() {
+                if k > 0 {
+                    s.push('\n');
+                    s.push_str(&" ".repeat(lead));
+                }
+                s.push_str(&paint_spans(l, color));
+            }
+            out.push_str(s.trim_end());
+            out.push('\n');
+        };
+        let head: Vec<(String, usize)> = self.header[..ncol - 1]
+            .iter()
+            .map(|h| (sgr(h, "1", color), width_of(h)))
+            .collect();
+        line(
+            head,
+            &[Span {
+                text: self.header[ncol - 1].into(),
+                sgr: Some("1"),
+                whole: true,
+            }],
+            &mut out,
+        );
+        for row in &self.rows {
+            let cells: Vec<(String, usize)> = row[..ncol - 1]
+                .iter()
+                .map(|c| (paint_spans(c, color), text_len(c)))
+                .collect();
+            line(cells, &row[ncol - 1], &mut out);
+        }
+        out
+    }
+}
+
+/// The one-line summary: `12 runs: 2 execution-failed, 1 missed, 9 ok`.
 pub fn summary_line(r: &Report, color: bool) -> String {
     let mut parts = Vec::new();
     for c in Category::ALL {
@@ -71,86 +220,170 @@ pub fn summary_line(r: &Report, color: bool) -> String {
     format!("{} runs: {}", r.summary.runs, parts.join(", "))
 }
 
-fn failures(b: &ByCategory) -> String {
+/// `1 execution-failed, 2 missed` — the non-ok counts, in category order.
+pub fn failures(b: &ByCategory) -> Vec<(u64, Category)> {
     Category::ALL
         .iter()
         .filter(|c| **c != Category::Ok)
         .filter_map(|c| {
             let n = b.get(*c);
-            (n > 0).then(|| format!("{n} {}", c.as_str()))
+            (n > 0).then_some((n, *c))
         })
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect()
 }
 
-pub fn render(r: &Report, color: bool, wrap: bool) -> String {
-    let mut out = String::new();
-    let bold = |s: &str| {
-        if color {
-            format!("\x1b[1m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
-    out.push_str(&format!(
-        "{} {}\n\n",
-        bold("crontriage:"),
-        summary_line(r, color)
-    ));
+/// `2026-12-03T03:00:01.0065Z` → `2026-12-03 03:00` (UTC, to the minute:
+/// enough to tell runs of a job apart, short enough for a column).
+pub fn short_time(rfc3339: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(t) => t
+            .with_timezone(&chrono::Utc)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        Err(_) => rfc3339.to_string(),
+    }
+}
 
-    if !r.jobs.is_empty() {
-        let mut t = new_table(color, wrap);
-        t.set_header(vec![
+/// `2` or `2 on web-02` (when the job runs on several hosts) or `-`.
+pub fn streak_text(j: &JobHealth) -> String {
+    match j.failing_on.first() {
+        None => "-".into(),
+        Some((host, n)) if j.hosts.len() > 1 => {
+            let more = j.failing_on.len() - 1;
+            if more > 0 {
+                format!("{n} on {host} +{more}")
+            } else {
+                format!("{n} on {host}")
+            }
+        }
+        Some((_, n)) => n.to_string(),
+    }
+}
+
+fn jobs_grid(jobs: &[JobHealth]) -> Grid {
+    let mut g = Grid::new(
+        vec![
             "job",
             "runs",
             "ok",
-            "failures",
             "failing streak",
-            "last ok run",
-            "last run",
-        ]);
-        for j in &r.jobs {
-            let streak = if j.failing_streak > 0 {
-                let c = Cell::new(j.failing_streak);
-                if color {
-                    c.fg(Color::Red).add_attribute(Attribute::Bold)
-                } else {
-                    c
-                }
-            } else {
-                Cell::new("0")
-            };
-            t.add_row(vec![
-                Cell::new(&j.job),
-                Cell::new(j.runs),
-                Cell::new(j.by_category.ok),
-                Cell::new(failures(&j.by_category)),
-                streak,
-                Cell::new(j.last_ok.as_deref().unwrap_or("never")),
-                cat_cell(j.last.as_deref().unwrap_or("-"), color),
-            ]);
+            "last ok (UTC)",
+            "not ok",
+        ],
+        vec![false, true, true, false, false, false],
+    );
+    for j in jobs {
+        let streak = streak_text(j);
+        let streak = if j.failing_streak > 0 {
+            Span::styled(streak, "1;31")
+        } else {
+            Span::plain(streak)
+        };
+        let last_ok = match &j.last_ok {
+            Some(t) => Span::plain(short_time(t)),
+            None => Span::styled("never", "31"),
+        };
+        let mut not_ok = Vec::new();
+        let f = failures(&j.by_category);
+        for (i, (n, c)) in f.iter().enumerate() {
+            let sep = if i + 1 < f.len() { "," } else { "" };
+            not_ok.push(Span {
+                text: format!("{n} {}{sep}", c.as_str()),
+                sgr: Some(category_sgr(c.as_str())),
+                whole: true,
+            });
         }
-        out.push_str(&format!("{}\n{t}\n\n", bold("Jobs")));
+        g.rows.push(vec![
+            vec![Span::plain(j.job.clone())],
+            vec![Span::plain(j.runs.to_string())],
+            vec![Span::plain(j.by_category.ok.to_string())],
+            vec![streak],
+            vec![last_ok],
+            not_ok,
+        ]);
+    }
+    g
+}
+
+/// The non-ok runs, oldest first, two lines each: category and id (what
+/// `explain` takes), then the reason, indented under the id.
+fn attention(bad: &[&RunReport], width: Option<usize>, color: bool) -> String {
+    let catw = bad.iter().map(|x| width_of(&x.category)).max().unwrap_or(0);
+    let lead = INDENT.len() + catw + GAP;
+    let reason_width = width
+        .and_then(|w| w.checked_sub(lead))
+        .filter(|w| *w >= MIN_WRAP);
+    let mut out = String::new();
+    for x in bad {
+        let pad = " ".repeat(catw - width_of(&x.category) + GAP);
+        out.push_str(&format!(
+            "{INDENT}{}{pad}{}\n",
+            paint(&x.category, &x.category, color),
+            x.id
+        ));
+        for l in wrap(&[Span::plain(x.reason.clone())], reason_width) {
+            out.push_str(&" ".repeat(lead));
+            out.push_str(&paint_spans(&l, false));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The terminal width to wrap to: `COLUMNS` when set, else the terminal's.
+fn terminal_width() -> Option<usize> {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return Some(n);
+    }
+    comfy_table::Table::new().width().map(usize::from)
+}
+
+/// Render for a terminal when `wrap` (stdout is one: wrap to its width),
+/// else unwrapped for pipes and files.
+pub fn render(r: &Report, color: bool, wrap: bool) -> String {
+    render_width(r, color, if wrap { terminal_width() } else { None })
+}
+
+/// Render, wrapping long text to `width` columns when given.
+pub fn render_width(r: &Report, color: bool, width: Option<usize>) -> String {
+    let bold = |s: &str| sgr(s, "1", color);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{} {}\n",
+        bold("crontriage:"),
+        summary_line(r, color)
+    ));
+    let times: Vec<&str> = r.runs.iter().map(|x| x.started_at.as_str()).collect();
+    if let (Some(first), Some(last)) = (times.first(), times.last()) {
+        out.push_str(&format!(
+            "Runs started {} to {} UTC; zone-less log times read in {}.\n",
+            short_time(first),
+            short_time(last),
+            r.zone
+        ));
+    }
+    out.push('\n');
+
+    if !r.jobs.is_empty() {
+        out.push_str(&format!("{} ({})\n", bold("Jobs"), r.jobs.len()));
+        out.push_str(&jobs_grid(&r.jobs).render(width, color));
+        out.push('\n');
     }
 
-    let bad: Vec<_> = r.runs.iter().filter(|x| x.category != "ok").collect();
+    let bad: Vec<&RunReport> = r.runs.iter().filter(|x| x.category != "ok").collect();
     if bad.is_empty() {
         out.push_str("No run needs attention.\n");
     } else {
-        let mut t = new_table(color, wrap);
-        t.set_header(vec!["run (job@host@start UTC)", "category", "reason"]);
-        for x in &bad {
-            t.add_row(vec![
-                Cell::new(&x.id),
-                cat_cell(&x.category, color),
-                Cell::new(&x.reason),
-            ]);
-        }
         out.push_str(&format!(
-            "{} ({})\n{t}\n",
+            "{} ({}, oldest first)\n",
             bold("Runs needing attention"),
             bad.len()
         ));
+        out.push_str(&attention(&bad, width, color));
         out.push_str("Details: crontriage explain RUN_ID <same inputs>\n");
     }
     out.push('\n');
@@ -159,6 +392,9 @@ pub fn render(r: &Report, color: bool, wrap: bool) -> String {
 }
 
 /// Input counts and the first skipped lines, shared by the human formats.
+/// Each input gets its own line only when something is off with it (lines
+/// it could not parse, or nothing recognised); `crontriage sources` lists
+/// them all.
 pub fn inputs_footer(r: &Report) -> String {
     let mut out = String::new();
     let (mut lines, mut rec, mut ign, mut mal) = (0, 0, 0, 0);
@@ -168,16 +404,24 @@ pub fn inputs_footer(r: &Report) -> String {
         ign += i.ignored;
         mal += i.malformed;
     }
+    let kinds = ["syslog", "job-log", "slack"]
+        .iter()
+        .map(|k| (k, r.inputs.iter().filter(|i| i.kind == *k).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     out.push_str(&format!(
-        "Inputs: {} file(s), {lines} lines: {rec} recognized, {ign} ignored, {mal} malformed (times without a zone read in {})\n",
+        "Inputs: {} file(s) ({kinds}), {lines} lines: {rec} recognized, {ign} ignored, {mal} malformed\n",
         r.inputs.len(),
-        r.zone
     ));
     for i in &r.inputs {
-        out.push_str(&format!(
-            "  {} [{}]: {} lines, {} recognized, {} ignored, {} malformed\n",
-            i.path, i.kind, i.lines, i.recognized, i.ignored, i.malformed
-        ));
+        if i.malformed > 0 || (i.recognized == 0 && i.lines > 0) {
+            out.push_str(&format!(
+                "  {} [{}]: {} lines, {} recognized, {} ignored, {} malformed\n",
+                i.path, i.kind, i.lines, i.recognized, i.ignored, i.malformed
+            ));
+        }
     }
     let d = &r.diagnostics;
     if !d.malformed.is_empty() {
@@ -203,20 +447,91 @@ pub fn inputs_footer(r: &Report) -> String {
     for w in &d.warnings {
         out.push_str(&format!("warning: {w}\n"));
     }
-    if !d.skipped.is_empty() {
+    // The config file is listed among skipped files but was read: say so
+    // apart from the files really left out.
+    let (config, skipped): (Vec<&String>, Vec<&String>) = d
+        .skipped
+        .iter()
+        .partition(|s| s.ends_with(": config (read as crontriage.toml)"));
+    for c in config {
         out.push_str(&format!(
-            "Skipped {} file(s) in folders:\n",
-            d.skipped.len()
+            "Config: {}\n",
+            c.trim_end_matches(": config (read as crontriage.toml)")
         ));
-        for s in d.skipped.iter().take(10) {
+    }
+    if !skipped.is_empty() {
+        out.push_str(&format!("Skipped {} file(s) in folders:\n", skipped.len()));
+        for s in skipped.iter().take(10) {
             out.push_str(&format!("  {s}\n"));
         }
-        if d.skipped.len() > 10 {
+        if skipped.len() > 10 {
             out.push_str(&format!(
                 "  … and {} more (see `crontriage sources`)\n",
-                d.skipped.len() - 10
+                skipped.len() - 10
             ));
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_whole_spans_and_breaks_at_spaces() {
+        let spans = vec![
+            Span {
+                text: "1 execution-failed,".into(),
+                sgr: None,
+                whole: true,
+            },
+            Span {
+                text: "1 missed".into(),
+                sgr: None,
+                whole: true,
+            },
+        ];
+        let lines = wrap(&spans, Some(24));
+        assert_eq!(lines.len(), 2);
+        assert_eq!(paint_spans(&lines[0], false), "1 execution-failed,");
+        let lines = wrap(&[Span::plain("exit status 1 (from cron)")], Some(12));
+        let text: Vec<String> = lines.iter().map(|l| paint_spans(l, false)).collect();
+        assert_eq!(text, vec!["exit status", "1 (from", "cron)"]);
+        assert!(text.iter().all(|l| l.len() <= 12));
+    }
+
+    #[test]
+    fn grid_aligns_on_text_not_colour_codes() {
+        let mut g = Grid::new(vec!["a", "n", "rest"], vec![false, true, false]);
+        g.rows.push(vec![
+            vec![Span::styled("xx", "31")],
+            vec![Span::plain("10")],
+            vec![Span::plain("tail")],
+        ]);
+        let plain = g.render(None, false);
+        assert_eq!(plain, "  a    n  rest\n  xx  10  tail\n");
+        let coloured = g.render(None, true);
+        let stripped = coloured
+            .replace("\x1b[31m", "")
+            .replace("\x1b[1m", "")
+            .replace("\x1b[0m", "");
+        assert_eq!(stripped, plain);
+    }
+
+    #[test]
+    fn streak_names_the_host_only_for_multi_host_jobs() {
+        let mut j = JobHealth {
+            job: "backup".into(),
+            failing_streak: 2,
+            failing_on: vec![("web-02".into(), 2)],
+            hosts: vec!["web-01".into(), "web-02".into()],
+            ..Default::default()
+        };
+        assert_eq!(streak_text(&j), "2 on web-02");
+        j.hosts.truncate(1);
+        assert_eq!(streak_text(&j), "2");
+        j.failing_on.clear();
+        assert_eq!(streak_text(&j), "-");
+    }
 }
