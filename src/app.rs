@@ -15,8 +15,26 @@ use clap::CommandFactory;
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 
+/// Phase timings on stderr when `CRONTRIAGE_TIMING` is set (for profiling;
+/// never part of the output).
+struct Timing(Option<std::time::Instant>);
+
+impl Timing {
+    fn new() -> Timing {
+        Timing(std::env::var_os("CRONTRIAGE_TIMING").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, what: &str) {
+        if let Some(t) = self.0 {
+            eprintln!("timing: {what:<10} {:>8.3} s", t.elapsed().as_secs_f64());
+            self.0 = Some(std::time::Instant::now());
+        }
+    }
+}
+
 /// Read, correlate and classify everything the config names.
 pub fn analyze(cfg: &Config, err: &mut dyn Write) -> Result<Report> {
+    let mut timing = Timing::new();
     let plan = input::plan(cfg)?;
     for w in &plan.warnings {
         let _ = writeln!(err, "warning: {w}");
@@ -32,6 +50,7 @@ pub fn analyze(cfg: &Config, err: &mut dyn Write) -> Result<Report> {
         })
         .collect();
     progress.finish();
+    timing.lap("read");
     let mut results = Vec::with_capacity(outs.len());
     for (src, out) in plan.sources.iter().zip(outs) {
         match out {
@@ -51,18 +70,20 @@ pub fn analyze(cfg: &Config, err: &mut dyn Write) -> Result<Report> {
             Err(e) => return Err(Error::input(&src.display, e)),
         }
     }
-    Ok(assemble(cfg, &plan, results))
+    Ok(assemble(cfg, &plan, results, &mut timing))
 }
 
-fn assemble(cfg: &Config, plan: &Plan, mut results: Vec<SourceOut>) -> Report {
+fn assemble(cfg: &Config, plan: &Plan, mut results: Vec<SourceOut>, timing: &mut Timing) -> Report {
     let input_end = results.iter().filter_map(|r| r.latest).max();
     let mut all = Vec::with_capacity(results.iter().map(|r| r.events.len()).sum());
     for r in &mut results {
         all.append(&mut r.events);
     }
     let events = correlate::prepare(all);
+    timing.lap("sort");
     let paths: Vec<String> = plan.sources.iter().map(|s| s.display.clone()).collect();
     let corr = correlate::correlate(&events, cfg, &paths);
+    timing.lap("correlate");
     let ctx = Context {
         jobs_with_slack: &corr.jobs_with_slack,
         input_end,
@@ -79,6 +100,7 @@ fn assemble(cfg: &Config, plan: &Plan, mut results: Vec<SourceOut>) -> Report {
             (r, v)
         })
         .collect();
+    timing.lap("classify");
     let inputs = plan
         .sources
         .iter()
@@ -91,7 +113,7 @@ fn assemble(cfg: &Config, plan: &Plan, mut results: Vec<SourceOut>) -> Report {
         })
         .collect();
     let skipped_warnings: Vec<String> = Vec::new();
-    report::build(Parts {
+    let r = report::build(Parts {
         inputs,
         events: &events,
         runs: &runs,
@@ -100,7 +122,9 @@ fn assemble(cfg: &Config, plan: &Plan, mut results: Vec<SourceOut>) -> Report {
         warnings: &skipped_warnings,
         config_path: cfg.config_path.as_ref().map(|p| p.display().to_string()),
         zone: cfg.zone.name().to_string(),
-    })
+    });
+    timing.lap("report");
+    r
 }
 
 /// Write, treating a closed pipe (`| head`) as a quiet success.
@@ -178,11 +202,7 @@ fn run_inner(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitC
             Ok(ExitCode::Ok)
         }
         Command::Man => {
-            let mut buf = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut buf)
-                .map_err(Error::Output)?;
-            emit(out, &String::from_utf8_lossy(&buf))?;
+            emit(out, &crate::man::render())?;
             Ok(ExitCode::Ok)
         }
     }

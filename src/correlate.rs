@@ -133,6 +133,8 @@ fn is_scheduler(k: &Kind) -> bool {
 /// Sort events by (time, input, line) and drop the very same scheduler line
 /// seen twice (log shipping retries, overlapping rotated copies).
 pub fn prepare(mut events: Vec<Event>) -> Vec<Event> {
+    // Each input is already (nearly) in time order: the stable sort merges
+    // runs of sorted events rather than sorting from scratch.
     events.sort_by(|a, b| a.time.cmp(&b.time).then(a.loc.cmp(&b.loc)));
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut group_start = 0;
@@ -143,7 +145,7 @@ pub fn prepare(mut events: Vec<Event>) -> Vec<Event> {
         let dup = is_scheduler(&e.kind)
             && out[group_start..]
                 .iter()
-                .any(|o| o.host == e.host && o.kind == e.kind && same_message(&o.text, &e.text));
+                .any(|o| o.kind == e.kind && o.host == e.host && same_message(&o.text, &e.text));
         if !dup {
             out.push(e);
         }
@@ -156,9 +158,9 @@ pub fn prepare(mut events: Vec<Event>) -> Vec<Event> {
 fn same_message(a: &str, b: &str) -> bool {
     let strip = |s: &str| {
         s.trim_start_matches(|c: char| c == '<' || c.is_ascii_digit() || c == '>')
-            .to_string()
+            .len()
     };
-    a == b || strip(a) == strip(b) || a.ends_with(b) || b.ends_with(a)
+    a == b || a.ends_with(&b[b.len() - strip(b)..]) || b.ends_with(&a[a.len() - strip(a)..])
 }
 
 /// Name of a cron run: a config `match` on the whole command first, else
@@ -176,18 +178,37 @@ fn unit_job_name(cfg: &Config, unit: &str, desc: Option<&str>) -> String {
         .unwrap_or_else(|| jobname::from_unit(unit))
 }
 
-/// Latest run in `list` started at or before `t`, passing `ok`.
+/// How far back a search for a run walks past runs that do not fit.
+const SCAN: usize = 512;
+
+/// Latest run in `list` (in start order) started at or before `t`, passing
+/// `ok`.
 fn latest_before(
     runs: &[Run],
     list: Option<&Vec<usize>>,
     t: DateTime<Utc>,
     ok: impl Fn(&Run) -> bool,
 ) -> Option<usize> {
-    list?
+    let list = list?;
+    let end = list.partition_point(|&i| runs[i].started_at <= t);
+    list[..end]
         .iter()
         .rev()
+        .take(SCAN)
         .copied()
-        .find(|&i| runs[i].started_at <= t && ok(&runs[i]))
+        .find(|&i| ok(&runs[i]))
+}
+
+/// The runs of `list` (in start order) that started in `lo..=hi`.
+fn started_between<'l>(
+    runs: &[Run],
+    list: &'l [usize],
+    lo: DateTime<Utc>,
+    hi: DateTime<Utc>,
+) -> &'l [usize] {
+    let a = list.partition_point(|&i| runs[i].started_at < lo);
+    let b = list.partition_point(|&i| runs[i].started_at <= hi);
+    &list[a..b.max(a)]
 }
 
 /// Correlate sorted, de-duplicated events ([`prepare`]); `paths[i]` is the
@@ -329,13 +350,18 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         // together the pids spread out: the closest unused one is taken).
         let user = r.user.as_deref().unwrap_or("");
         let found = opens.get(&h).and_then(|list| {
-            list.iter()
+            // `opens` is in time order: look only at sessions opened within
+            // five seconds of the CMD.
+            let lo = list.partition_point(|(ev, _, _)| {
+                events[*ev].time < r.started_at - Duration::seconds(5)
+            });
+            let hi = list.partition_point(|(ev, _, _)| {
+                events[*ev].time <= r.started_at + Duration::seconds(5)
+            });
+            list[lo..hi.max(lo)]
+                .iter()
                 .filter(|(ev, p, u)| {
-                    !used_open.contains(ev)
-                        && *p < pid
-                        && pid - *p <= 256
-                        && *u == user
-                        && (events[*ev].time - r.started_at).num_seconds().abs() <= 5
+                    !used_open.contains(ev) && *p < pid && pid - *p <= 256 && *u == user
                 })
                 .max_by_key(|(ev, p, _)| (*p, std::cmp::Reverse(*ev)))
                 .copied()
@@ -381,17 +407,15 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                     !r.session_closed
                 });
                 let fallback = || {
-                    by_user
-                        .get(&(h.clone(), user.clone()))?
+                    let list = by_user.get(&(h.clone(), user.clone()))?;
+                    let (lo, hi) = match opened_at {
+                        Some(o) => (o - Duration::seconds(2), (o + Duration::seconds(2)).min(t)),
+                        None => (t - Duration::days(1), t),
+                    };
+                    started_between(&runs, list, lo, hi)
                         .iter()
                         .copied()
-                        .find(|&ri| {
-                            let r = &runs[ri];
-                            !r.session_closed
-                                && r.started_at <= t
-                                && opened_at
-                                    .is_none_or(|o| (r.started_at - o).num_seconds().abs() <= 2)
-                        })
+                        .find(|&ri| !runs[ri].session_closed)
                 };
                 if let Some(r) = linked.or_else(fallback) {
                     runs[r].session_closed = true;
@@ -467,23 +491,26 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     correlate_units(events, cfg, &mut runs);
 
     // 3. Job output.
-    let mut by_job: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, r) in runs.iter().enumerate() {
-        by_job.entry(r.job.clone()).or_default().push(i);
-    }
+    let by_job = index_by(&runs, |r| Some(r.job.clone()));
+    let by_unit = index_by(&runs, |r| r.unit.clone().map(|u| (host_key(&r.host), u)));
     let next_start = next_starts(&runs);
     let mut orphan_output: BTreeMap<String, Vec<Ev>> = BTreeMap::new();
     for (i, e) in events.iter().enumerate() {
         let (job, fact) = match &e.kind {
             Kind::Job { job, fact } => (job.clone(), fact),
             Kind::UnitOutput { unit, fact } => {
-                let found = runs
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.unit.as_deref() == Some(unit.as_str()) && r.host == e.host)
-                    .filter(|(ri, r)| holds_output(r, next_start[*ri], e.time))
-                    .max_by_key(|(_, r)| r.started_at)
-                    .map(|(ri, _)| ri);
+                let list = by_unit.get(&(host_key(&e.host), unit.clone()));
+                let found = list.and_then(|l| {
+                    let end = l.partition_point(|&ri| {
+                        runs[ri].started_at <= e.time + Duration::seconds(60)
+                    });
+                    l[..end]
+                        .iter()
+                        .rev()
+                        .take(SCAN)
+                        .copied()
+                        .find(|&ri| holds_output(&runs[ri], next_start[ri], e.time))
+                });
                 if let Some(r) = found {
                     add_fact(&mut runs[r], fact, i);
                 }
@@ -493,7 +520,12 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         };
         let hint = path_host_hint(paths, e, &runs, by_job.get(&job));
         let found = by_job.get(&job).and_then(|list| {
-            list.iter()
+            let end =
+                list.partition_point(|&ri| runs[ri].started_at <= e.time + Duration::seconds(60));
+            list[..end]
+                .iter()
+                .rev()
+                .take(SCAN)
                 .copied()
                 .filter(|&ri| holds_output(&runs[ri], next_start[ri], e.time))
                 .max_by_key(|&ri| (hint.is_some() && runs[ri].host == hint, runs[ri].started_at))
@@ -542,11 +574,18 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     }
 
     // 4. Slack records.
-    let mut by_job: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, r) in runs.iter().enumerate() {
-        by_job.entry(r.job.clone()).or_default().push(i);
-    }
+    let by_job = index_by(&runs, |r| Some(r.job.clone()));
+    let all: Vec<usize> = {
+        let mut v: Vec<usize> = (0..runs.len()).collect();
+        v.sort_by_key(|&i| runs[i].started_at);
+        v
+    };
     let next_start = next_starts(&runs);
+    // A run's end as far as the logs tell, fixed before Slack records join
+    // (a retry does not stretch the window it is judged in).
+    let last: Vec<DateTime<Utc>> = runs.iter().map(|r| r.last_seen(events)).collect();
+    // No run is looked for further back than this before a record.
+    let lookback = cfg.delivery_window + Duration::days(2);
     let known: BTreeSet<String> = runs
         .iter()
         .map(|r| r.job.clone())
@@ -562,7 +601,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         let window = |ri: usize| -> bool {
             let r = &runs[ri];
             let from = r.started_at - Duration::seconds(60);
-            let until = r.last_seen(events) + cfg.delivery_window;
+            let until = last[ri] + cfg.delivery_window;
             let until = match next_start[ri] {
                 Some(n) => until.min(n),
                 None => until,
@@ -577,11 +616,10 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         });
         let pick = |cands: &mut dyn Iterator<Item = usize>| -> Option<usize> {
             cands.max_by_key(|&ri| {
-                let last = runs[ri].last_seen(events);
                 (
                     hint.is_some() && runs[ri].host == hint,
-                    last <= e.time,
-                    last,
+                    last[ri] <= e.time,
+                    last[ri],
                 )
             })
         };
@@ -589,12 +627,24 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             Some(j) => {
                 let job = normalize_job(j, &known, cfg);
                 c.jobs_with_slack.insert(job.clone());
-                by_job
-                    .get(&job)
-                    .and_then(|list| pick(&mut list.iter().copied().filter(|&ri| window(ri))))
+                by_job.get(&job).and_then(|list| {
+                    let near = started_between(
+                        &runs,
+                        list,
+                        e.time - lookback,
+                        e.time + Duration::seconds(60),
+                    );
+                    pick(&mut near.iter().copied().filter(|&ri| window(ri)))
+                })
             }
             None => {
-                let holding: Vec<usize> = (0..runs.len()).filter(|&ri| window(ri)).collect();
+                let near = started_between(
+                    &runs,
+                    &all,
+                    e.time - lookback,
+                    e.time + Duration::seconds(60),
+                );
+                let holding: Vec<usize> = near.iter().copied().filter(|&ri| window(ri)).collect();
                 (holding.len() == 1).then(|| holding[0])
             }
         };
@@ -665,6 +715,23 @@ fn add_fact(r: &mut Run, fact: &JobFact, ev: Ev) {
         f => r.facts.push((f.clone(), ev)),
     }
     r.evidence.push(ev);
+}
+
+/// Runs grouped by a key, each group in start order.
+fn index_by<K: std::hash::Hash + Eq>(
+    runs: &[Run],
+    key: impl Fn(&Run) -> Option<K>,
+) -> HashMap<K, Vec<usize>> {
+    let mut m: HashMap<K, Vec<usize>> = HashMap::new();
+    for (i, r) in runs.iter().enumerate() {
+        if let Some(k) = key(r) {
+            m.entry(k).or_default().push(i);
+        }
+    }
+    for list in m.values_mut() {
+        list.sort_by_key(|&i| (runs[i].started_at, i));
+    }
+    m
 }
 
 /// For each run, the start of the next run of the same job on the same host.
