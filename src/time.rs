@@ -102,6 +102,17 @@ impl Resolver {
                 // a New Year; awkward files that jump around stay in one year.
                 if self.last_month >= 11 && month <= 2 {
                     self.cur_year += 1;
+                } else if self.last_month <= 2 && month >= 11 {
+                    // Back from January to the December days just before
+                    // it: the clock stepped back over New Year (NTP, a VM
+                    // restored from a snapshot), not on to next December.
+                    let before = NaiveDate::from_ymd_opt(self.cur_year - 1, month, day);
+                    let last = self.last.map(|l| l.date_naive());
+                    if let (Some(b), Some(l)) = (before, last) {
+                        if b <= l && (l - b).num_days() <= 3 {
+                            self.cur_year -= 1;
+                        }
+                    }
                 }
                 self.last_month = month;
                 NaiveDate::from_ymd_opt(self.cur_year, month, day)
@@ -412,6 +423,24 @@ mod tests {
             .unwrap();
         assert_eq!(a.year(), 2026);
         assert_eq!(b.year(), 2027);
+    }
+
+    #[test]
+    fn clock_stepping_back_over_new_year_stays_in_the_old_year() {
+        let mut r = Resolver::new(chrono_tz::UTC, YearRule::Fixed(2026));
+        let at = |r: &mut Resolver, month, day, h| {
+            let time = NaiveTime::from_hms_opt(h, 59, 0).unwrap();
+            r.resolve(Stamp::NoYear { month, day, time })
+                .unwrap()
+                .year()
+        };
+        assert_eq!(at(&mut r, 12, 31, 23), 2026);
+        assert_eq!(at(&mut r, 1, 1, 0), 2027);
+        assert_eq!(at(&mut r, 12, 31, 23), 2026);
+        assert_eq!(at(&mut r, 1, 1, 0), 2027);
+        // A log silent from February to November is in the next year.
+        assert_eq!(at(&mut r, 2, 10, 0), 2027);
+        assert_eq!(at(&mut r, 11, 20, 0), 2027);
     }
 
     #[test]

@@ -279,10 +279,11 @@ pub fn sniff(sample: &[u8]) -> (Sniffed, String) {
     if sample.is_empty() {
         return (Sniffed::Skip("empty file"), "empty".into());
     }
-    let binary = sample.iter().take(8192).filter(|b| **b == 0).count();
-    if binary > 0 {
-        return (Sniffed::Skip("binary content (NUL bytes)"), "binary".into());
-    }
+    // NUL bytes mark a binary file, but a syslog written through an unclean
+    // shutdown holds a block of them too (the file system extended the file
+    // before the data reached it): its lines are still judged, and only a
+    // file that does not read as scheduler or Slack lines is binary.
+    let binary = memchr::memchr(0, &sample[..sample.len().min(8192)]).is_some();
     let text = String::from_utf8_lossy(sample);
     let (mut sched, mut slack_n, mut json_sched, mut json_slack, mut n) =
         (0usize, 0usize, 0usize, 0usize, 0usize);
@@ -338,6 +339,9 @@ pub fn sniff(sample: &[u8]) -> (Sniffed, String) {
                 json_slack + slack_n
             ),
         );
+    }
+    if binary {
+        return (Sniffed::Skip("binary content (NUL bytes)"), "binary".into());
     }
     (
         Sniffed::JobLog,
@@ -405,5 +409,17 @@ Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure";
             Sniffed::JobLog
         );
         assert!(matches!(sniff(b"\x00\x01\x02").0, Sniffed::Skip(_)));
+    }
+
+    #[test]
+    fn syslog_with_a_nul_block_after_a_crash_is_still_syslog() {
+        let mut s = b"Dec  3 04:00:01 web-01 CRON[100]: (root) CMD (backup.sh)\n".to_vec();
+        s.extend([0u8; 4096]);
+        s.extend(b"Dec  3 05:00:01 web-01 kernel: Linux version 6.1\n");
+        s.extend(b"Dec  3 05:00:01 web-01 CRON[200]: (root) CMD (backup.sh)\n");
+        assert_eq!(sniff(&s).0, Sniffed::Scheduler);
+        let mut bin = b"some text\n".to_vec();
+        bin.extend([0u8, 1, 2, 3, 0, 0]);
+        assert!(matches!(sniff(&bin).0, Sniffed::Skip(_)));
     }
 }
