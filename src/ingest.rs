@@ -65,7 +65,17 @@ fn resolver(cfg: &Config, src: &Source) -> Resolver {
 /// error later (a `.gz` cut short) is returned too unless `--keep-going`,
 /// where it is kept in `error` with everything read before it.
 pub fn read_source(cfg: &Config, src: &Source) -> Result<SourceOut, String> {
-    let r = input::open(src).map_err(|e| input::io_reason(&e))?;
+    let r = match input::open(src) {
+        Ok(r) => r,
+        // A FIFO nobody writes to is an empty input, with a warning.
+        Err(e) if input::is_no_writer(&e) => {
+            return Ok(SourceOut {
+                error: Some(e.to_string()),
+                ..Default::default()
+            });
+        }
+        Err(e) => return Err(input::io_reason(&e)),
+    };
     let mut out = SourceOut::default();
     let res = match src.kind {
         InputKind::Syslog => read_scheduler(cfg, src, r, &mut out),

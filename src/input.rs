@@ -320,8 +320,82 @@ pub fn open_path(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     if meta.is_dir() {
         return Err(io::Error::other("is a directory"));
     }
+    #[cfg(unix)]
+    if std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()) {
+        return wrap(fifo::open(path)?);
+    }
     let f = File::open(path)?;
     wrap(Box::new(f))
+}
+
+/// A FIFO with no writer (see [`fifo`]): read as an empty input, with a
+/// warning, rather than waiting forever.
+#[derive(Debug)]
+pub struct NoWriter;
+
+impl std::fmt::Display for NoWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "FIFO with no writer (nothing wrote to it within {} ms): read as empty",
+            fifo::GRACE.as_millis()
+        )
+    }
+}
+
+impl std::error::Error for NoWriter {}
+
+/// Whether `e` is [`NoWriter`].
+pub fn is_no_writer(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|x| x.is::<NoWriter>())
+}
+
+/// A FIFO named as a file: bash's process substitution (`--syslog <(zcat
+/// syslog.2.gz)` hands over `/dev/fd/63`) or a named pipe. A blocking open
+/// waits until some process opens the other end, so a FIFO nobody writes to
+/// would hang the run forever. It is opened non-blocking instead, and a
+/// first read tells: data or `EAGAIN` means a writer is there (reads go back
+/// to blocking), end-of-file means none is. A writer being started next to
+/// crontriage gets [`fifo::GRACE`] to connect.
+#[cfg(unix)]
+mod fifo {
+    use super::NoWriter;
+    use std::fs::{File, OpenOptions};
+    use std::io::{self, Read};
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    pub const GRACE: Duration = Duration::from_millis(1000);
+
+    pub fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
+        let mut f: File = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)?;
+        let mut first = vec![0u8; 64 * 1024];
+        let deadline = Instant::now() + GRACE;
+        let got = loop {
+            match f.read(&mut first) {
+                Ok(0) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+                Ok(0) => return Err(io::Error::other(NoWriter)),
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break 0,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        };
+        first.truncate(got);
+        // SAFETY: fcntl on a descriptor `f` owns; F_GETFL/F_SETFL touch only
+        // its status flags.
+        let fd = f.as_raw_fd();
+        let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+        if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(Box::new(io::Cursor::new(first).chain(f)))
+    }
 }
 
 fn wrap(r: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {

@@ -207,7 +207,9 @@ fn evidence_line(path: &str, line: u64, text: &str) -> EvidenceLine {
     EvidenceLine {
         path: redact(path),
         line,
-        text: redact(&cut(text)),
+        // Redact before cutting: a secret cut in half no longer matches
+        // its pattern, and its first half would be printed.
+        text: cut(&redact(text)),
     }
 }
 
@@ -271,12 +273,12 @@ pub fn build(p: Parts) -> Report {
         .take(3)
         .map(|&i| {
             let e = &p.events[i];
-            redact(&format!(
+            format!(
                 "{}:{}: {}",
-                paths[e.loc.source as usize],
+                redact(&paths[e.loc.source as usize]),
                 e.loc.line,
-                cut(&e.text)
-            ))
+                cut(&redact(&e.text))
+            )
         })
         .collect();
 
@@ -321,7 +323,7 @@ pub fn build(p: Parts) -> Report {
             id: redact(&id),
             job: redact(&run.job),
             host: run.host.as_deref().map(redact),
-            user: run.user.clone(),
+            user: run.user.as_deref().map(redact),
             command: run.command.as_deref().map(redact),
             scheduler: run.sched.as_str().to_string(),
             started_at: rfc3339(run.started_at),
