@@ -525,17 +525,20 @@ fn delivery(
             None,
         );
     }
-    if let Some((last, _)) = run.slack.last() {
-        let judged: Vec<Judged> = run
-            .slack
+    let attempts: Vec<&crate::event::SlackAttempt> = run
+        .slack
+        .iter()
+        .filter_map(|&ev| crate::correlate::attempt(&events[ev]))
+        .collect();
+    if let Some(last) = attempts.last() {
+        let judged: Vec<Judged> = attempts
             .iter()
-            .map(|(a, _)| judge(a, expected.as_deref(), cfg))
+            .map(|a| judge(a, expected.as_deref(), cfg))
             .collect();
         let j = judged.last().unwrap();
         let billing = judged
             .iter()
-            .zip(&run.slack)
-            .find_map(|(j, _)| j.billing.clone().map(|b| (b, j.detail.clone())));
+            .find_map(|j| j.billing.clone().map(|b| (b, j.detail.clone())));
         let n = judged.len();
         let reason = if n > 1 {
             let failed_before = judged[..n - 1]

@@ -30,6 +30,22 @@ pub struct Missed {
     pub config_line: u64,
 }
 
+/// The Slack attempt an event holds (a Slack record or an SDK line).
+pub fn attempt(e: &Event) -> Option<&SlackAttempt> {
+    match &e.kind {
+        Kind::Slack(a) => Some(a),
+        Kind::Job {
+            fact: JobFact::Slack(a),
+            ..
+        }
+        | Kind::UnitOutput {
+            fact: JobFact::Slack(a),
+            ..
+        } => Some(a),
+        _ => None,
+    }
+}
+
 /// One run of one job, with every event that speaks about it.
 #[derive(Debug, Clone)]
 pub struct Run {
@@ -51,8 +67,9 @@ pub struct Run {
     pub sched_failure: Option<(String, Ev)>,
     /// Job output facts (job logs, CMDOUT, unit output).
     pub facts: Vec<(JobFact, Ev)>,
-    /// Slack attempts, in time order (Slack logs and job-log SDK lines).
-    pub slack: Vec<(SlackAttempt, Ev)>,
+    /// Slack attempts (events of Slack logs and job-log SDK lines), in
+    /// time order.
+    pub slack: Vec<Ev>,
     /// Every event that speaks about this run.
     pub evidence: Vec<Ev>,
     pub missed: Option<Missed>,
@@ -651,7 +668,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         match found {
             Some(ri) => {
                 c.jobs_with_slack.insert(runs[ri].job.clone());
-                runs[ri].slack.push((a.clone(), i));
+                runs[ri].slack.push(i);
                 runs[ri].evidence.push(i);
             }
             None => c.unmatched_slack.push(i),
@@ -665,7 +682,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     for r in &mut runs {
         r.evidence.sort_unstable();
         r.evidence.dedup();
-        r.slack.sort_by_key(|(_, ev)| *ev);
+        r.slack.sort_unstable();
         r.facts.sort_by_key(|(_, ev)| *ev);
     }
     runs.sort_by(|a, b| {
@@ -710,7 +727,7 @@ fn apply_outcome(r: &mut Run, outcome: &Outcome, ev: Ev) {
 
 fn add_fact(r: &mut Run, fact: &JobFact, ev: Ev) {
     match fact {
-        JobFact::Slack(a) => r.slack.push((a.clone(), ev)),
+        JobFact::Slack(_) => r.slack.push(ev),
         JobFact::SegmentStart | JobFact::SegmentEnd => {}
         f => r.facts.push((f.clone(), ev)),
     }

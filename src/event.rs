@@ -100,7 +100,7 @@ pub enum JobFact {
     Exit(i32),
     Fatal(String),
     Billing(String),
-    Slack(SlackAttempt),
+    Slack(Box<SlackAttempt>),
     /// The first line of a stretch of output (after silence or an exit
     /// status): where a run seen only in its job log starts.
     SegmentStart,
@@ -178,7 +178,7 @@ pub enum Kind {
     /// A job log line.
     Job { job: String, fact: JobFact },
     /// A Slack log record.
-    Slack(SlackAttempt),
+    Slack(Box<SlackAttempt>),
 }
 
 /// One recognised line.

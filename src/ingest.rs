@@ -280,7 +280,7 @@ fn read_slack(
             out.events.push(Event {
                 time,
                 host: None,
-                kind: Kind::Slack(rec.attempt),
+                kind: Kind::Slack(Box::new(rec.attempt)),
                 loc: Location {
                     source: src.id,
                     line,

@@ -137,7 +137,7 @@ impl Facts {
             }
         }
         if let Some(a) = slack::sdk_line(text, prev) {
-            return Some(JobFact::Slack(a));
+            return Some(JobFact::Slack(Box::new(a)));
         }
         if let Some(b) = self.billing(text) {
             return Some(JobFact::Billing(b));
@@ -218,7 +218,7 @@ impl<'f> JobLogReader<'f> {
                 .get("channel")
                 .and_then(Value::as_str)
                 .map(str::to_string);
-            (a.ok.is_some() || a.error.is_some()).then_some(JobFact::Slack(a))
+            (a.ok.is_some() || a.error.is_some()).then(|| JobFact::Slack(Box::new(a)))
         } else {
             None
         };
