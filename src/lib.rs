@@ -31,6 +31,7 @@ pub mod formats;
 pub mod ingest;
 pub mod input;
 pub mod jobname;
+pub mod man;
 pub mod progress;
 pub mod redact;
 pub mod report;

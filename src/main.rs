@@ -17,7 +17,9 @@ fn main() -> std::process::ExitCode {
         std::process::exit(e.exit_code())
     });
     let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let code = app::run(cli, &mut stdout.lock(), &mut stderr.lock());
+    // stderr unlocked: the progress bar draws on it from other threads while
+    // the run goes on, and a lock held here would block them (a deadlock
+    // whenever the bar is shown). Each message is one write, so none mix.
+    let code = app::run(cli, &mut stdout.lock(), &mut std::io::stderr());
     code.into()
 }

@@ -1,17 +1,28 @@
 //! A progress bar on stderr while large inputs are read: only when stderr is
-//! a terminal and the inputs hold more than 64 MB; silent otherwise.
+//! a terminal and the inputs hold more than [`THRESHOLD`] bytes; silent
+//! otherwise (pipes, files, CI logs, cron mails), and always silent with
+//! `CRONTRIAGE_NO_PROGRESS` set.
+//!
+//! Progress is counted in bytes of whole files as they finish (sources are
+//! read in parallel, each in one pass); a steady tick keeps the spinner and
+//! the elapsed time moving while one big file is still being read.
 
 use crate::input::{Plan, Source};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 /// Inputs smaller than this read too fast to need a bar.
 pub const THRESHOLD: u64 = 64 * 1024 * 1024;
 
 pub struct Progress {
     bar: Option<ProgressBar>,
+    files: usize,
+    done: AtomicUsize,
 }
 
+/// Bytes on disk (compressed size for `.gz`; 0 for stdin).
 fn size(s: &Source) -> u64 {
     s.path
         .as_ref()
@@ -19,34 +30,47 @@ fn size(s: &Source) -> u64 {
         .map_or(0, |m| m.len())
 }
 
+/// Whether to draw: big inputs, stderr a terminal, not switched off.
+pub fn wanted(total: u64) -> bool {
+    total > THRESHOLD
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CRONTRIAGE_NO_PROGRESS").is_none()
+        && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+}
+
 impl Progress {
     pub fn new(plan: &Plan) -> Progress {
         let total: u64 = plan.sources.iter().map(size).sum();
-        let show = total > THRESHOLD
-            && std::io::stderr().is_terminal()
-            && std::env::var_os("CRONTRIAGE_NO_PROGRESS").is_none();
-        let bar = show.then(|| {
-            let b = ProgressBar::new(total);
+        let bar = wanted(total).then(|| {
+            let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             b.set_style(
                 ProgressStyle::with_template(
-                    "{spinner} reading {bytes}/{total_bytes} [{bar:30}] {msg}",
+                    "{spinner} reading {bytes}/{total_bytes} [{bar:30}] {elapsed} {msg}",
                 )
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
             );
+            b.set_message(format!("0/{} files", plan.sources.len()));
+            b.enable_steady_tick(Duration::from_millis(120));
             b
         });
-        Progress { bar }
+        Progress {
+            bar,
+            files: plan.sources.len(),
+            done: AtomicUsize::new(0),
+        }
     }
 
     /// A source has been read.
     pub fn done(&self, s: &Source) {
         if let Some(b) = &self.bar {
+            let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
             b.inc(size(s));
-            b.set_message(s.display.clone());
+            b.set_message(format!("{n}/{} files, last {}", self.files, s.display));
         }
     }
 
+    /// Clear the bar, so the report starts on a clean line.
     pub fn finish(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();

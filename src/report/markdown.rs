@@ -2,6 +2,7 @@
 //! escaped so it cannot break a table or inject markup.
 
 use super::Report;
+use super::table::{failures, short_time, streak_text};
 use crate::classify::Category;
 
 /// Escape text for a Markdown table cell: pipes, backticks, angle brackets,
@@ -26,50 +27,92 @@ pub fn cell(s: &str) -> String {
     out
 }
 
+/// A run id as a code span (copy it into `crontriage explain`), or
+/// escaped text when it holds what a code span cannot.
+fn id_cell(id: &str) -> String {
+    if id.contains(['`', '|', '\n', '\r']) {
+        cell(id)
+    } else {
+        format!("`{id}`")
+    }
+}
+
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
+    let bad: Vec<_> = r.runs.iter().filter(|x| x.category != "ok").collect();
     out.push_str(&format!(
-        "## crontriage: {}\n\n",
-        super::table::summary_line(r, false)
+        "## crontriage: {} run(s), {} need attention\n\n",
+        r.summary.runs,
+        bad.len()
     ));
-    out.push_str("| category | runs |\n|---|---:|\n");
-    for c in Category::ALL {
+    if let (Some(a), Some(b)) = (r.runs.first(), r.runs.last()) {
         out.push_str(&format!(
-            "| {} | {} |\n",
-            c.as_str(),
-            r.summary.by_category.get(c)
+            "Runs started {} to {} UTC; zone-less log times read in {}.\n\n",
+            short_time(&a.started_at),
+            short_time(&b.started_at),
+            cell(&r.zone)
         ));
     }
+    out.push_str("| category | runs |\n|---|---:|\n");
+    for c in Category::ALL {
+        let n = r.summary.by_category.get(c);
+        let name = if n > 0 && c != Category::Ok {
+            format!("**{}**", c.as_str())
+        } else {
+            c.as_str().to_string()
+        };
+        out.push_str(&format!("| {name} | {n} |\n"));
+    }
     if !r.jobs.is_empty() {
-        out.push_str("\n### Jobs\n\n| job | runs | ok | not ok | failing streak | last ok run |\n|---|---:|---:|---:|---:|---|\n");
+        out.push_str("\n### Jobs\n\n| job | runs | ok | not ok | failing streak | last ok run (UTC) |\n|---|---:|---:|---|---|---|\n");
         for j in &r.jobs {
+            let not_ok = failures(&j.by_category)
+                .iter()
+                .map(|(n, c)| format!("{n} {}", c.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ");
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} | {} |\n",
                 cell(&j.job),
                 j.runs,
                 j.by_category.ok,
-                j.runs - j.by_category.ok,
-                j.failing_streak,
-                j.last_ok.as_deref().unwrap_or("never")
+                if not_ok.is_empty() {
+                    "–".into()
+                } else {
+                    not_ok
+                },
+                if j.failing_streak > 0 {
+                    format!("**{}**", cell(&streak_text(j)))
+                } else {
+                    "–".into()
+                },
+                j.last_ok
+                    .as_deref()
+                    .map(short_time)
+                    .unwrap_or_else(|| "never".into())
             ));
         }
     }
-    let bad: Vec<_> = r.runs.iter().filter(|x| x.category != "ok").collect();
     out.push_str(&format!("\n### Runs needing attention ({})\n\n", bad.len()));
     if bad.is_empty() {
         out.push_str("None.\n");
     } else {
-        out.push_str("| started (UTC) | job | host | category | reason |\n|---|---|---|---|---|\n");
+        out.push_str("| run | category | reason |\n|---|---|---|\n");
         for x in bad {
+            let also: Vec<&str> = x.categories.iter().skip(1).map(String::as_str).collect();
             out.push_str(&format!(
-                "| {} | {} | {} | **{}** | {} |\n",
-                x.started_at,
-                cell(&x.job),
-                cell(x.host.as_deref().unwrap_or("-")),
+                "| {} | **{}**{} | {} |\n",
+                id_cell(&x.id),
                 x.category,
+                if also.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also {})", also.join(", "))
+                },
                 cell(&x.reason)
             ));
         }
+        out.push_str("\nDetails of a run: `crontriage explain RUN_ID` with the same inputs.\n");
     }
     out.push_str("\n<details><summary>Inputs</summary>\n\n| path | kind | lines | recognized | ignored | malformed |\n|---|---|---:|---:|---:|---:|\n");
     for i in &r.inputs {
@@ -83,10 +126,26 @@ pub fn render(r: &Report) -> String {
             i.malformed
         ));
     }
-    for m in &r.diagnostics.malformed {
-        out.push_str(&format!("\n- malformed: {}", cell(m)));
+    let d = &r.diagnostics;
+    let mut notes = Vec::new();
+    for m in &d.malformed {
+        notes.push(format!("- malformed: {}", cell(m)));
     }
-    if !r.diagnostics.malformed.is_empty() {
+    if d.unmatched_slack > 0 {
+        notes.push(format!(
+            "- {} Slack record(s) matched no run",
+            d.unmatched_slack
+        ));
+    }
+    for w in &d.warnings {
+        notes.push(format!("- warning: {}", cell(w)));
+    }
+    for s in &d.skipped {
+        notes.push(format!("- not read: {}", cell(s)));
+    }
+    if !notes.is_empty() {
+        out.push('\n');
+        out.push_str(&notes.join("\n"));
         out.push('\n');
     }
     out.push_str("\n</details>\n");
@@ -105,5 +164,14 @@ mod tests {
             "&lt;script&gt;alert(1)&lt;/script&gt;"
         );
         assert_eq!(cell("`rm -rf`\nnext"), "\\`rm -rf\\` next");
+    }
+
+    #[test]
+    fn ids_are_code_spans_unless_they_cannot_be() {
+        assert_eq!(
+            id_cell("daily_summary@web-01@2026-12-03T05:00:01Z"),
+            "`daily_summary@web-01@2026-12-03T05:00:01Z`"
+        );
+        assert_eq!(id_cell("a|b@h@t"), "a\\|b@h@t");
     }
 }

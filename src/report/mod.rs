@@ -426,25 +426,81 @@ pub fn ndjson(r: &Report) -> String {
 
 /// `crontriage sources`: what each input was taken for, and why.
 pub fn sources(plan: &crate::input::Plan, cfg: &crate::config::Config) -> String {
-    let mut t = comfy_table::Table::new();
-    t.load_style(comfy_table::presets::UTF8_HORIZONTAL_ONLY);
-    t.force_no_tty();
-    t.set_header(vec!["path", "taken as", "why"]);
+    use table::Span;
+    let same = |a: &std::path::Path, b: &std::path::Path| match (a.canonicalize(), b.canonicalize())
+    {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    };
+    let mut g = table::Grid::new(vec!["path", "taken as", "why"], vec![false; 3]);
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for s in &plan.sources {
-        let kind = match &s.job {
-            Some(j) => format!("job log of `{j}`"),
-            None => s.kind.as_str().to_string(),
+        let (kind, why) = match &s.job {
+            Some(j) => {
+                let how = match &s.path {
+                    Some(p) if cfg.job_for_log(p).is_some() => "the config's [[job]] log glob",
+                    Some(p)
+                        if p.file_name().is_some_and(|f| {
+                            f.to_string_lossy().split('.').next() == Some(j.as_str())
+                        }) =>
+                    {
+                        "the file's name"
+                    }
+                    Some(_) => "its folder's name",
+                    None => "stdin",
+                };
+                (
+                    format!("job log of {j}"),
+                    format!("{}; job from {how}", s.why),
+                )
+            }
+            None => (
+                match s.kind.as_str() {
+                    "slack" => "Slack log".to_string(),
+                    k => k.to_string(),
+                },
+                s.why.clone(),
+            ),
         };
-        t.add_row(vec![redact(&s.display), kind, s.why.clone()]);
-    }
-    for s in &plan.skipped {
-        t.add_row(vec![
-            redact(&s.display),
-            "skipped".to_string(),
-            s.why.clone(),
+        *counts.entry(s.kind.as_str()).or_default() += 1;
+        g.rows.push(vec![
+            vec![Span::plain(redact(&s.display))],
+            vec![Span::plain(kind)],
+            vec![Span::plain(redact(&why))],
         ]);
     }
-    let mut out = format!("{t}\n");
+    let mut skipped = 0;
+    for s in &plan.skipped {
+        let is_config = cfg
+            .config_path
+            .as_ref()
+            .is_some_and(|c| same(c, std::path::Path::new(&s.display)));
+        let (kind, why) = if is_config {
+            ("config".to_string(), "read as crontriage.toml".to_string())
+        } else {
+            skipped += 1;
+            ("skipped".to_string(), s.why.clone())
+        };
+        g.rows.push(vec![
+            vec![Span::plain(redact(&s.display))],
+            vec![Span::plain(kind)],
+            vec![Span::plain(redact(&why))],
+        ]);
+    }
+    let mut out = g.render(table::tty_width(), false);
+    let read: Vec<String> = ["syslog", "job-log", "slack"]
+        .iter()
+        .filter_map(|k| counts.get(k).map(|n| format!("{n} {k}")))
+        .collect();
+    out.push_str(&format!(
+        "\n{} file(s) read ({}), {skipped} skipped\n",
+        plan.sources.len(),
+        if read.is_empty() {
+            "none".to_string()
+        } else {
+            read.join(", ")
+        }
+    ));
     match &cfg.config_path {
         Some(p) => out.push_str(&format!("config: {}\n", redact(&p.display().to_string()))),
         None => out.push_str("config: none (no crontriage.toml found)\n"),

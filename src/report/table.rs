@@ -342,6 +342,16 @@ fn terminal_width() -> Option<usize> {
     comfy_table::Table::new().width().map(usize::from)
 }
 
+/// The width to wrap to when stdout is a terminal; `None` for pipes.
+pub fn tty_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        terminal_width()
+    } else {
+        None
+    }
+}
+
 /// Render for a terminal when `wrap` (stdout is one: wrap to its width),
 /// else unwrapped for pipes and files.
 pub fn render(r: &Report, color: bool, wrap: bool) -> String {
