@@ -205,6 +205,21 @@ impl Grid {
     }
 }
 
+/// Spans as a paragraph: wrapped to `width` with later lines indented by
+/// `indent`, or one line when the width is unknown.
+fn flow(spans: &[Span], width: Option<usize>, indent: usize, color: bool) -> String {
+    let lines = wrap(spans, width.map(|w| w.saturating_sub(indent).max(MIN_WRAP)));
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push_str(&" ".repeat(indent));
+        }
+        out.push_str(&paint_spans(l, color));
+        out.push('\n');
+    }
+    out
+}
+
 /// The one-line summary: `12 runs: 2 execution-failed, 1 missed, 9 ok`.
 pub fn summary_line(r: &Report, color: bool) -> String {
     let mut parts = Vec::new();
@@ -244,20 +259,28 @@ pub fn short_time(rfc3339: &str) -> String {
     }
 }
 
-/// `2` or `2 on web-02` (when the job runs on several hosts) or `-`.
+/// `2`, or `2 on web-02` when the job runs on several hosts (the hosts with
+/// the longest streak, two at most, and how many more are failing), or `-`.
 pub fn streak_text(j: &JobHealth) -> String {
-    match j.failing_on.first() {
-        None => "-".into(),
-        Some((host, n)) if j.hosts.len() > 1 => {
-            let more = j.failing_on.len() - 1;
-            if more > 0 {
-                format!("{n} on {host} +{more}")
-            } else {
-                format!("{n} on {host}")
-            }
-        }
-        Some((_, n)) => n.to_string(),
+    let Some((_, max)) = j.failing_on.first() else {
+        return "-".into();
+    };
+    if j.hosts.len() <= 1 {
+        return max.to_string();
     }
+    let top: Vec<&str> = j
+        .failing_on
+        .iter()
+        .filter(|(_, n)| n == max)
+        .take(2)
+        .map(|(h, _)| h.as_str())
+        .collect();
+    let more = j.failing_on.len() - top.len();
+    let mut s = format!("{max} on {}", top.join(", "));
+    if more > 0 {
+        s.push_str(&format!(" +{more} more"));
+    }
+    s
 }
 
 fn jobs_grid(jobs: &[JobHealth]) -> Grid {
@@ -362,18 +385,43 @@ pub fn render(r: &Report, color: bool, wrap: bool) -> String {
 pub fn render_width(r: &Report, color: bool, width: Option<usize>) -> String {
     let bold = |s: &str| sgr(s, "1", color);
     let mut out = String::new();
-    out.push_str(&format!(
-        "{} {}\n",
-        bold("crontriage:"),
-        summary_line(r, color)
-    ));
+    let mut head = vec![
+        Span::styled("crontriage:", "1"),
+        Span::plain(format!("{} runs:", r.summary.runs)),
+    ];
+    let counts: Vec<(u64, Category)> = Category::ALL
+        .iter()
+        .map(|c| (r.summary.by_category.get(*c), *c))
+        .filter(|(n, _)| *n > 0)
+        .collect();
+    for (i, (n, c)) in counts.iter().enumerate() {
+        head.push(Span {
+            text: format!("{n} {}", c.as_str()),
+            sgr: Some(category_sgr(c.as_str())),
+            whole: true,
+        });
+        if i + 1 < counts.len() {
+            // The comma stays with its count when the line wraps.
+            let last = head.pop().expect("just pushed");
+            head.push(Span {
+                text: format!("{},", last.text),
+                ..last
+            });
+        }
+    }
+    out.push_str(&flow(&head, width, "crontriage: ".len(), color));
     let times: Vec<&str> = r.runs.iter().map(|x| x.started_at.as_str()).collect();
     if let (Some(first), Some(last)) = (times.first(), times.last()) {
-        out.push_str(&format!(
-            "Runs started {} to {} UTC; zone-less log times read in {}.\n",
-            short_time(first),
-            short_time(last),
-            r.zone
+        out.push_str(&flow(
+            &[Span::plain(format!(
+                "Runs started {} to {} UTC; zone-less log times read in {}.",
+                short_time(first),
+                short_time(last),
+                r.zone
+            ))],
+            width,
+            2,
+            color,
         ));
     }
     out.push('\n');
@@ -397,7 +445,11 @@ pub fn render_width(r: &Report, color: bool, width: Option<usize>) -> String {
         out.push_str("Details: crontriage explain RUN_ID <same inputs>\n");
     }
     out.push('\n');
-    out.push_str(&inputs_footer(r));
+    // The footer's first line is a sentence: wrap it like one.
+    let footer = inputs_footer(r);
+    let (first, rest) = footer.split_once('\n').unwrap_or((&footer, ""));
+    out.push_str(&flow(&[Span::plain(first)], width, 2, color));
+    out.push_str(rest);
     out
 }
 
@@ -539,8 +591,17 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(streak_text(&j), "2 on web-02");
+        j.hosts.push("web-03".into());
+        j.failing_on.push(("web-01".into(), 1));
+        assert_eq!(streak_text(&j), "2 on web-02 +1 more");
+        j.failing_on[0].1 = 1;
+        j.failing_on.push(("web-03".into(), 1));
+        j.failing_on
+            .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        assert_eq!(streak_text(&j), "1 on web-01, web-02 +1 more");
         j.hosts.truncate(1);
-        assert_eq!(streak_text(&j), "2");
+        j.failing_on.truncate(1);
+        assert_eq!(streak_text(&j), "1");
         j.failing_on.clear();
         assert_eq!(streak_text(&j), "-");
     }
