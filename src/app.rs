@@ -179,7 +179,7 @@ fn run_inner(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitC
             let cfg = Config::new(&a.input, &a.correlation, Format::Table, a.color, None, now)?;
             let r = analyze(&cfg, err)?;
             let x = report::explain::find(&r, &a.run_id).map_err(Error::Usage)?;
-            emit(out, &report::explain::render(x, cfg.color))?;
+            emit(out, &report::explain::render_in(x, &r.zone, cfg.color))?;
             Ok(ExitCode::Ok)
         }
         Command::Sources(a) => {

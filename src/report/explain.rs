@@ -4,7 +4,33 @@
 use super::{Report, RunReport};
 use chrono::{DateTime, Utc};
 
+/// `2026-12-03T01:30:01Z` → ` (02:30:01 Europe/Berlin)`: the wall-clock
+/// time the host's own logs show, next to the UTC of the id. Nothing for
+/// UTC or an unknown zone.
+fn local(rfc3339: &str, zone: &str) -> String {
+    let (Ok(t), Ok(tz)) = (
+        DateTime::parse_from_rfc3339(rfc3339),
+        zone.parse::<chrono_tz::Tz>(),
+    ) else {
+        return String::new();
+    };
+    if tz == chrono_tz::UTC {
+        return String::new();
+    }
+    format!(
+        " ({} {zone})",
+        t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S")
+    )
+}
+
+/// One run, for a person: what ran, its verdict, then the evidence.
 pub fn render(x: &RunReport, color: bool) -> String {
+    render_in(x, "UTC", color)
+}
+
+/// [`render`], with start and end also shown in `zone` (the report's zone
+/// for stamps without one, which is what the logs' own stamps mostly are).
+pub fn render_in(x: &RunReport, zone: &str, color: bool) -> String {
     let bold = |s: &str| {
         if color {
             format!("\x1b[1m{s}\x1b[0m")
@@ -31,9 +57,19 @@ pub fn render(x: &RunReport, color: bool) -> String {
     if let Some(c) = &x.command {
         out.push_str(&format!("  command    {c}\n"));
     }
-    out.push_str(&format!("  started    {}\n", x.started_at));
+    out.push_str(&format!(
+        "  started    {}{}\n",
+        x.started_at,
+        local(&x.started_at, zone)
+    ));
     match (&x.ended_at, x.duration_s) {
-        (Some(e), Some(d)) => out.push_str(&format!("  ended      {e} ({d} s)\n")),
+        (Some(e), Some(d)) => out.push_str(&format!(
+            "  ended      {e}{}, after {d} s\n",
+            local(e, zone)
+        )),
+        _ if x.category == "missed" => {
+            out.push_str("  ended      - (it did not start: `started` is the scheduled time)\n")
+        }
         _ => out.push_str("  ended      (no end seen)\n"),
     }
     let also: Vec<&str> = x.categories.iter().skip(1).map(String::as_str).collect();
