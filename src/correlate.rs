@@ -17,7 +17,8 @@ use crate::config::Config;
 use crate::event::{Event, JobFact, Kind, Outcome, Scheduler, SlackAttempt, UnitMsg};
 use crate::jobname;
 use chrono::{DateTime, Duration, Utc};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Index into the event list.
 pub type Ev = usize;
@@ -143,6 +144,11 @@ fn host_key(h: &Option<String>) -> HostKey {
     h.clone().unwrap_or_default()
 }
 
+/// An event's host, borrowed (`""` for a line without one).
+fn hk(e: &Event) -> &str {
+    e.host.as_deref().unwrap_or("")
+}
+
 fn is_scheduler(k: &Kind) -> bool {
     !matches!(k, Kind::Job { .. } | Kind::Slack(_))
 }
@@ -235,10 +241,12 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     let mut runs: Vec<Run> = Vec::new();
 
     // Coverage per host, and which hosts log cron ends at all.
-    let mut host_logs_ends: BTreeSet<HostKey> = BTreeSet::new();
+    // Keys in this part borrow from the events: no per-event allocation.
+    let mut host_logs_ends: HashSet<&str> = HashSet::default();
+    let mut coverage: HashMap<&str, (DateTime<Utc>, DateTime<Utc>)> = HashMap::default();
     for e in events.iter().filter(|e| is_scheduler(&e.kind)) {
-        let h = host_key(&e.host);
-        let span = c.coverage.entry(h.clone()).or_insert((e.time, e.time));
+        let h = hk(e);
+        let span = coverage.entry(h).or_insert((e.time, e.time));
         span.0 = span.0.min(e.time);
         span.1 = span.1.max(e.time);
         // dcron's `exit status N` is logged only on failure: not an end
@@ -250,15 +258,20 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             host_logs_ends.insert(h);
         }
     }
+    c.coverage = coverage
+        .into_iter()
+        .map(|(h, span)| (h.to_string(), span))
+        .collect();
 
     // 1. Starts.
-    let mut by_pid: HashMap<(HostKey, u32), Vec<usize>> = HashMap::new();
-    let mut by_cmd: HashMap<(HostKey, String, String), Vec<usize>> = HashMap::new();
-    let mut by_user: HashMap<(HostKey, String), Vec<usize>> = HashMap::new();
-    let mut anacron: HashMap<(HostKey, u32, String), Vec<usize>> = HashMap::new();
-    let mut by_host: HashMap<HostKey, Vec<usize>> = HashMap::new();
+    let mut by_pid: HashMap<(&str, u32), Vec<usize>> = HashMap::default();
+    let mut by_cmd: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::default();
+    let mut by_user: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
+    let mut anacron: HashMap<(&str, u32, &str), Vec<usize>> = HashMap::default();
+    let mut by_host: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut names: HashMap<&str, String> = HashMap::default();
     for (i, e) in events.iter().enumerate() {
-        let h = host_key(&e.host);
+        let h = hk(e);
         let idx = runs.len();
         match &e.kind {
             Kind::CronCmd {
@@ -268,13 +281,10 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 user,
                 command,
             } => {
-                let mut r = Run::new(
-                    cron_job_name(cfg, command),
-                    e.host.clone(),
-                    *sched,
-                    e.time,
-                    i,
-                );
+                let name = names
+                    .entry(command)
+                    .or_insert_with(|| cron_job_name(cfg, command));
+                let mut r = Run::new(name.clone(), e.host.clone(), *sched, e.time, i);
                 r.user = Some(user.clone());
                 r.command = Some(command.clone());
                 r.pid = Some(*pid);
@@ -282,25 +292,16 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 // Debian cron at its default level logs no end on success:
                 // an end is expected only where this host logs them.
                 r.ends_expected = *sched == Scheduler::Cronie || host_logs_ends.contains(&h);
-                by_pid.entry((h.clone(), *pid)).or_default().push(idx);
-                by_cmd
-                    .entry((h.clone(), user.clone(), command.clone()))
-                    .or_default()
-                    .push(idx);
-                by_user
-                    .entry((h.clone(), user.clone()))
-                    .or_default()
-                    .push(idx);
+                by_pid.entry((h, *pid)).or_default().push(idx);
+                by_cmd.entry((h, user, command)).or_default().push(idx);
+                by_user.entry((h, user)).or_default().push(idx);
                 runs.push(r);
             }
             Kind::BusyboxCmd { pid, user, command } => {
-                let mut r = Run::new(
-                    cron_job_name(cfg, command),
-                    e.host.clone(),
-                    Scheduler::Busybox,
-                    e.time,
-                    i,
-                );
+                let name = names
+                    .entry(command)
+                    .or_insert_with(|| cron_job_name(cfg, command));
+                let mut r = Run::new(name.clone(), e.host.clone(), Scheduler::Busybox, e.time, i);
                 r.user = Some(user.clone());
                 r.command = Some(command.clone());
                 r.pid = Some(*pid);
@@ -314,10 +315,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 let mut r = Run::new(name, e.host.clone(), Scheduler::Anacron, e.time, i);
                 r.command = Some(job.clone());
                 r.pid = Some(*pid);
-                anacron
-                    .entry((h.clone(), *pid, job.clone()))
-                    .or_default()
-                    .push(idx);
+                anacron.entry((h, *pid, job)).or_default().push(idx);
                 runs.push(r);
             }
             _ => continue,
@@ -327,8 +325,8 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
 
     // Debian: the parent that opened the pam session just before a CMD is
     // the process that later logs the run's end and failure.
-    let mut parent: HashMap<(HostKey, u32), Vec<usize>> = HashMap::new();
-    let mut opens: HashMap<HostKey, Vec<(Ev, u32, &str)>> = HashMap::new();
+    let mut parent: HashMap<(&str, u32), Vec<usize>> = HashMap::default();
+    let mut opens: HashMap<&str, Vec<(Ev, u32, &str)>> = HashMap::default();
     for (i, e) in events.iter().enumerate() {
         if let Kind::CronSession {
             pid,
@@ -337,21 +335,18 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         } = &e.kind
         {
             opens
-                .entry(host_key(&e.host))
+                .entry(hk(e))
                 .or_default()
                 .push((i, *pid, user.as_str()));
         }
     }
-    let mut session_open: HashMap<(HostKey, u32), Vec<DateTime<Utc>>> = HashMap::new();
+    let mut session_open: HashMap<(&str, u32), Vec<DateTime<Utc>>> = HashMap::default();
     for e in events {
         if let Kind::CronSession {
             pid, opened: true, ..
         } = &e.kind
         {
-            session_open
-                .entry((host_key(&e.host), *pid))
-                .or_default()
-                .push(e.time);
+            session_open.entry((hk(e), *pid)).or_default().push(e.time);
         }
     }
     let mut used_open: BTreeSet<Ev> = BTreeSet::new();
@@ -359,7 +354,8 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         if !matches!(r.sched, Scheduler::Cron | Scheduler::Cronie) {
             continue;
         }
-        let (Some(pid), h) = (r.pid, host_key(&r.host)) else {
+        // The host as the run's CMD event spells it (borrowed from events).
+        let (Some(pid), h) = (r.pid, hk(&events[r.evidence[0]])) else {
             continue;
         };
         // The session's user is the CMD's; its pid is below the CMD's and,
@@ -396,7 +392,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
 
     // 2. Ends, failures and per-run notes.
     for (i, e) in events.iter().enumerate() {
-        let h = host_key(&e.host);
+        let h = hk(e);
         let t = e.time;
         match &e.kind {
             Kind::CronGrandchild { child, outcome } => {
@@ -417,14 +413,12 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 // ties a CMD to its session), the oldest run of this user
                 // still open that started with the session.
                 let opened_at = session_open
-                    .get(&(h.clone(), *pid))
+                    .get(&(h, *pid))
                     .and_then(|v| v.iter().rev().find(|o| **o <= t))
                     .copied();
-                let linked = latest_before(&runs, parent.get(&(h.clone(), *pid)), t, |r| {
-                    !r.session_closed
-                });
+                let linked = latest_before(&runs, parent.get(&(h, *pid)), t, |r| !r.session_closed);
                 let fallback = || {
-                    let list = by_user.get(&(h.clone(), user.clone()))?;
+                    let list = by_user.get(&(h, user.as_str()))?;
                     let (lo, hi) = match opened_at {
                         Some(o) => (o - Duration::seconds(2), (o + Duration::seconds(2)).min(t)),
                         None => (t - Duration::days(1), t),
@@ -450,7 +444,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 command,
                 status,
             } => {
-                let key = (h, user.clone(), command.clone());
+                let key = (h, user.as_str(), command.as_str());
                 let found = latest_before(&runs, by_cmd.get(&key), t, |r| {
                     r.exit.is_none() && !r.end_logged
                 })
@@ -465,7 +459,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 }
             }
             Kind::CronOutput { user, text } => {
-                let found = latest_before(&runs, by_user.get(&(h, user.clone())), t, |r| {
+                let found = latest_before(&runs, by_user.get(&(h, user.as_str())), t, |r| {
                     r.ended_at.is_none_or(|e| e >= t)
                 });
                 if let Some(r) = found {
@@ -477,7 +471,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             }
             Kind::AnacronEnd { pid, job, outcome } => {
                 if let Some(r) =
-                    latest_before(&runs, anacron.get(&(h, *pid, job.clone())), t, |r| {
+                    latest_before(&runs, anacron.get(&(h, *pid, job.as_str())), t, |r| {
                         !r.end_logged
                     })
                 {
@@ -739,7 +733,7 @@ fn index_by<K: std::hash::Hash + Eq>(
     runs: &[Run],
     key: impl Fn(&Run) -> Option<K>,
 ) -> HashMap<K, Vec<usize>> {
-    let mut m: HashMap<K, Vec<usize>> = HashMap::new();
+    let mut m: HashMap<K, Vec<usize>> = HashMap::default();
     for (i, r) in runs.iter().enumerate() {
         if let Some(k) = key(r) {
             m.entry(k).or_default().push(i);
@@ -753,7 +747,7 @@ fn index_by<K: std::hash::Hash + Eq>(
 
 /// For each run, the start of the next run of the same job on the same host.
 fn next_starts(runs: &[Run]) -> Vec<Option<DateTime<Utc>>> {
-    let mut groups: HashMap<(&str, &Option<String>), Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<(&str, &Option<String>), Vec<usize>> = HashMap::default();
     for (i, r) in runs.iter().enumerate() {
         groups.entry((&r.job, &r.host)).or_default().push(i);
     }
@@ -821,10 +815,10 @@ fn normalize_job(j: &str, known: &BTreeSet<String>, cfg: &Config) -> String {
 fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
     let mut timers: BTreeSet<&str> = BTreeSet::new();
     let mut qualified: BTreeSet<(HostKey, String)> = BTreeSet::new();
-    let mut open: HashMap<(HostKey, String), usize> = HashMap::new();
+    let mut open: HashMap<(HostKey, String), usize> = HashMap::default();
     // Old systemd: runs started by description, unit not yet known.
-    let mut by_desc: HashMap<(HostKey, String), usize> = HashMap::new();
-    let mut desc_unit: HashMap<(HostKey, String), String> = HashMap::new();
+    let mut by_desc: HashMap<(HostKey, String), usize> = HashMap::default();
+    let mut desc_unit: HashMap<(HostKey, String), String> = HashMap::default();
     let mut unit_runs: Vec<Run> = Vec::new();
     for (i, e) in events.iter().enumerate() {
         let h = host_key(&e.host);

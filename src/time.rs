@@ -335,7 +335,31 @@ pub fn from_epoch_any(n: f64) -> Option<DateTime<Utc>> {
 /// there is one, trailing zeros dropped (`2026-12-03T03:00:01Z`,
 /// `2026-12-03T03:00:01.0065Z`).
 pub fn rfc3339(t: DateTime<Utc>) -> String {
-    let mut s = t.format("%Y-%m-%dT%H:%M:%S").to_string();
+    use chrono::Timelike;
+    // By hand: chrono's `format` parses its pattern on every call, and this
+    // runs for every run and evidence line of a report.
+    fn push2(s: &mut String, n: u32) {
+        s.push((b'0' + (n / 10) as u8) as char);
+        s.push((b'0' + (n % 10) as u8) as char);
+    }
+    let mut s = String::with_capacity(32);
+    let y = t.year();
+    if (0..=9999).contains(&y) {
+        push2(&mut s, y as u32 / 100);
+        push2(&mut s, y as u32 % 100);
+    } else {
+        s.push_str(&format!("{y:+05}"));
+    }
+    s.push('-');
+    push2(&mut s, t.month());
+    s.push('-');
+    push2(&mut s, t.day());
+    s.push('T');
+    push2(&mut s, t.hour());
+    s.push(':');
+    push2(&mut s, t.minute());
+    s.push(':');
+    push2(&mut s, t.second());
     let nanos = t.timestamp_subsec_nanos();
     if nanos > 0 {
         let frac = format!("{nanos:09}");
@@ -484,6 +508,19 @@ mod tests {
                 time: t
             })
             .is_none()
+        );
+    }
+
+    #[test]
+    fn rfc3339_forms() {
+        assert_eq!(rfc3339(utc("2026-12-03T03:00:01Z")), "2026-12-03T03:00:01Z");
+        assert_eq!(
+            rfc3339(utc("2026-12-03T03:00:01.0065Z")),
+            "2026-12-03T03:00:01.0065Z"
+        );
+        assert_eq!(
+            rfc3339(utc("2005-01-09T23:59:59.123456789Z")),
+            "2005-01-09T23:59:59.123456789Z"
         );
     }
 

@@ -174,7 +174,11 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
         }
         let is_json = line.first() == Some(&b'{');
         if hit || is_json {
-            let text = String::from_utf8_lossy(line);
+            // Valid UTF-8 (nearly always) borrows; only a bad line is copied.
+            let text = match std::str::from_utf8(line) {
+                Ok(t) => std::borrow::Cow::Borrowed(t),
+                Err(_) => String::from_utf8_lossy(line),
+            };
             let verdict = if is_json {
                 journal::parse(&text, facts)
             } else {

@@ -41,13 +41,19 @@ fn unit_and_desc(s: &str) -> (String, Option<String>) {
     (String::new(), Some(s.to_string()))
 }
 
-fn unit_event(unit: String, desc: Option<String>, msg: UnitMsg) -> Kind {
+/// The event for a message about `unit`; `None` for units that are never a
+/// job (scopes, slices, mounts, devices, targets, sockets…), which make most
+/// of systemd's lines.
+fn unit_event(unit: String, desc: Option<String>, msg: UnitMsg) -> Option<Kind> {
     if let Some(service) = unit.strip_suffix(".timer") {
-        return Kind::Timer {
+        return Some(Kind::Timer {
             service: format!("{service}.service"),
-        };
+        });
     }
-    Kind::Unit { unit, desc, msg }
+    if !unit.is_empty() && !unit.ends_with(".service") {
+        return None;
+    }
+    Some(Kind::Unit { unit, desc, msg })
 }
 
 /// Parse a message logged by `systemd` (pid 1 or a user instance).
@@ -56,33 +62,33 @@ pub fn parse(msg: &str) -> Option<Kind> {
     if let Some(r) = msg.strip_prefix("Starting ") {
         let r = r.strip_suffix("...").or_else(|| r.strip_suffix('…'))?;
         let (u, d) = unit_and_desc(r);
-        return Some(unit_event(u, d, UnitMsg::Starting));
+        return unit_event(u, d, UnitMsg::Starting);
     }
     if let Some(r) = msg.strip_prefix("Started ") {
         let (u, d) = unit_and_desc(r.strip_suffix('.').unwrap_or(r));
-        return Some(unit_event(u, d, UnitMsg::Started));
+        return unit_event(u, d, UnitMsg::Started);
     }
     if let Some(r) = msg.strip_prefix("Finished ") {
         let (u, d) = unit_and_desc(r.strip_suffix('.').unwrap_or(r));
-        return Some(unit_event(u, d, UnitMsg::Finished));
+        return unit_event(u, d, UnitMsg::Finished);
     }
     if let Some(r) = msg.strip_prefix("Failed to start ") {
         let (u, d) = unit_and_desc(r.strip_suffix('.').unwrap_or(r));
-        return Some(unit_event(
+        return unit_event(
             u,
             d,
             UnitMsg::End(Outcome::Failed("failed to start".into())),
-        ));
+        );
     }
     // Very old systemd: `Unit backup.service entered failed state.`
     if let Some(r) = msg.strip_prefix("Unit ") {
         if let Some(u) = r.strip_suffix(" entered failed state.") {
             if is_unit(u) {
-                return Some(unit_event(
+                return unit_event(
                     u.to_string(),
                     None,
                     UnitMsg::End(Outcome::Failed("entered failed state".into())),
-                ));
+                );
             }
         }
     }
@@ -92,11 +98,11 @@ pub fn parse(msg: &str) -> Option<Kind> {
         // Old: `backup.service failed.`
         if let Some(u) = msg.strip_suffix(" failed.") {
             if is_unit(u) {
-                return Some(unit_event(
+                return unit_event(
                     u.to_string(),
                     None,
                     UnitMsg::End(Outcome::Failed("failed".into())),
-                ));
+                );
             }
         }
         return None;
@@ -121,7 +127,7 @@ pub fn parse(msg: &str) -> Option<Kind> {
         // Daemon chatter (`Scheduled restart job`, `Found left-over process`…).
         UnitMsg::Note
     };
-    Some(unit_event(unit, None, m))
+    unit_event(unit, None, m)
 }
 
 /// `code=exited, status=1/FAILURE` / `code=killed, status=9/KILL` /
