@@ -103,8 +103,9 @@ pub struct InputArgs {
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Correlation")]
 pub struct CorrelationArgs {
-    /// Only runs started at or after this: RFC 3339, a date (midnight in the
-    /// config's zone), or `24h`, `7d`, `yesterday`, `today`.
+    /// Only runs started at or after this: RFC 3339 (`2026-12-03T04:00Z`;
+    /// without an offset, in the config's zone), a date (midnight in the
+    /// config's zone), or `24h`, `7d` back from now, `yesterday`, `today`.
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
 

@@ -220,11 +220,23 @@ pub fn parse_when(
     let midnight =
         |d: NaiveDate| crate::time::resolve_local(zone, d.and_hms_opt(0, 0, 0).unwrap(), None);
     let today = now.with_timezone(&zone).date_naive();
-    match t {
+    match t.to_ascii_lowercase().as_str() {
         "today" => return Ok(midnight(today)),
         "yesterday" => return Ok(midnight(today - Duration::days(1))),
         "now" => return Ok(now),
         _ => {}
+    }
+    // `2026-12-03T04:00Z`, `2026-12-03 04:00`: a time to the minute, as
+    // people type it, is that minute's first second.
+    let b = t.as_bytes();
+    if b.len() >= 16
+        && b[13] == b':'
+        && crate::time::parse_ymd(b).is_some()
+        && b[14..16].iter().all(u8::is_ascii_digit)
+        && b.get(16).is_none_or(|c| *c != b':' && !c.is_ascii_digit())
+    {
+        return parse_when(flag, &format!("{}:00{}", &t[..16], &t[16..]), zone, now)
+            .map_err(|_| when_error(flag, s));
     }
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Ok(dt.with_timezone(&Utc));
@@ -246,10 +258,14 @@ pub fn parse_when(
             return Ok(now - d);
         }
     }
-    Err(format!(
+    Err(when_error(flag, s))
+}
+
+fn when_error(flag: &str, s: &str) -> String {
+    format!(
         "{flag} `{s}`: expected RFC 3339 (2026-12-03T04:00:00Z), a date (2026-12-03), \
          `today`, `yesterday`, or a duration back from now (24h, 7d)"
-    ))
+    )
 }
 
 /// Parse `--fail-on`: comma-separated categories, or `any`.
@@ -555,6 +571,10 @@ mod tests {
             ("yesterday", "2026-12-01T23:00:00Z"),
             ("24h", "2026-12-02T16:00:00Z"),
             ("7d", "2026-11-26T16:00:00Z"),
+            ("Yesterday", "2026-12-01T23:00:00Z"),
+            ("2026-12-03T04:00Z", "2026-12-03T04:00:00Z"),
+            ("2026-12-03 05:00", "2026-12-03T04:00:00Z"),
+            ("2026-12-03T05:00+01:00", "2026-12-03T04:00:00Z"),
         ];
         for (s, want) in cases {
             assert_eq!(

@@ -825,6 +825,18 @@ fn since_and_until_take_rfc3339_dates_and_relative_forms() {
             .any(|r| r.id == "backup@web-02@2026-12-03T03:00:01.0065Z")
     );
     assert!(!d.runs.iter().any(|r| r.job == "daily_summary"));
+    // To the minute, as people type it; keywords in any case.
+    let m = doc(&[
+        "fixtures/demo",
+        "--since",
+        "2026-12-03T04:00+01:00",
+        "--until",
+        "2026-12-03 06:00",
+    ]);
+    assert_eq!(m.runs.len(), d.runs.len());
+    let y = doc(&["fixtures/demo", "--since", "Yesterday", "--until", "TODAY"]);
+    let y2 = doc(&["fixtures/demo", "--since", "yesterday", "--until", "today"]);
+    assert_eq!(y.runs.len(), y2.runs.len());
 
     // Relative forms are against the clock: compare with the same bounds
     // computed here (before and after the call, for a run on a boundary).
