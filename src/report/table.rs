@@ -448,7 +448,17 @@ pub fn render_width(r: &Report, color: bool, width: Option<usize>) -> String {
     // The footer's first line is a sentence: wrap it like one.
     let footer = inputs_footer(r);
     let (first, rest) = footer.split_once('\n').unwrap_or((&footer, ""));
-    out.push_str(&flow(&[Span::plain(first)], width, 2, color));
+    // Break only after its commas, so a count stays with its noun.
+    let parts: Vec<&str> = first.split_inclusive(", ").collect();
+    let spans: Vec<Span> = parts
+        .iter()
+        .map(|p| Span {
+            text: p.trim_end().to_string(),
+            sgr: None,
+            whole: true,
+        })
+        .collect();
+    out.push_str(&flow(&spans, width, 2, color));
     out.push_str(rest);
     out
 }
