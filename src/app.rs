@@ -32,8 +32,58 @@ impl Timing {
     }
 }
 
+/// Everything read, correlated and classified: what every format renders.
+pub struct Analysis {
+    plan: Plan,
+    results: Vec<SourceOut>,
+    events: Vec<crate::event::Event>,
+    runs: Vec<(correlate::Run, classify::Verdict)>,
+    unmatched_slack: Vec<usize>,
+    config_path: Option<String>,
+    zone: String,
+}
+
+impl Analysis {
+    /// The borrowed view the report renderers take.
+    pub fn parts(&self) -> Parts<'_> {
+        Parts {
+            inputs: self
+                .plan
+                .sources
+                .iter()
+                .zip(&self.results)
+                .map(|(s, o)| InputOutcome {
+                    source: s,
+                    counts: o.counts,
+                    malformed: &o.malformed,
+                    error: o.error.as_deref(),
+                })
+                .collect(),
+            events: &self.events,
+            runs: &self.runs,
+            unmatched_slack: &self.unmatched_slack,
+            skipped: &self.plan.skipped,
+            warnings: &[],
+            config_path: self.config_path.clone(),
+            zone: self.zone.clone(),
+        }
+    }
+
+    /// Whether any run falls in one of `cats`.
+    pub fn any_in(&self, cats: &[Category]) -> bool {
+        self.runs
+            .iter()
+            .any(|(_, v)| v.categories.iter().any(|c| cats.contains(c)))
+    }
+
+    /// The whole report, every run built.
+    pub fn report(&self) -> Report {
+        report::build(self.parts())
+    }
+}
+
 /// Read, correlate and classify everything the config names.
-pub fn analyze(cfg: &Config, err: &mut dyn Write) -> Result<Report> {
+pub fn analyze(cfg: &Config, err: &mut dyn Write) -> Result<Analysis> {
     let mut timing = Timing::new();
     let plan = input::plan(cfg)?;
     for w in &plan.warnings {
@@ -70,10 +120,15 @@ pub fn analyze(cfg: &Config, err: &mut dyn Write) -> Result<Report> {
             Err(e) => return Err(Error::input(&src.display, e)),
         }
     }
-    Ok(assemble(cfg, &plan, results, &mut timing))
+    Ok(assemble(cfg, plan, results, &mut timing))
 }
 
-fn assemble(cfg: &Config, plan: &Plan, mut results: Vec<SourceOut>, timing: &mut Timing) -> Report {
+fn assemble(
+    cfg: &Config,
+    plan: Plan,
+    mut results: Vec<SourceOut>,
+    timing: &mut Timing,
+) -> Analysis {
     let input_end = results.iter().filter_map(|r| r.latest).max();
     let mut all = Vec::with_capacity(results.iter().map(|r| r.events.len()).sum());
     for r in &mut results {
@@ -101,30 +156,15 @@ fn assemble(cfg: &Config, plan: &Plan, mut results: Vec<SourceOut>, timing: &mut
         })
         .collect();
     timing.lap("classify");
-    let inputs = plan
-        .sources
-        .iter()
-        .zip(&results)
-        .map(|(s, o)| InputOutcome {
-            source: s,
-            counts: o.counts,
-            malformed: &o.malformed,
-            error: o.error.as_deref(),
-        })
-        .collect();
-    let skipped_warnings: Vec<String> = Vec::new();
-    let r = report::build(Parts {
-        inputs,
-        events: &events,
-        runs: &runs,
-        unmatched_slack: &corr.unmatched_slack,
-        skipped: &plan.skipped,
-        warnings: &skipped_warnings,
+    Analysis {
+        plan,
+        results,
+        events,
+        runs,
+        unmatched_slack: corr.unmatched_slack,
         config_path: cfg.config_path.as_ref().map(|p| p.display().to_string()),
         zone: cfg.zone.name().to_string(),
-    });
-    timing.lap("report");
-    r
+    }
 }
 
 /// Write, treating a closed pipe (`| head`) as a quiet success.
@@ -136,15 +176,22 @@ fn emit(out: &mut dyn Write, s: &str) -> std::result::Result<bool, Error> {
     }
 }
 
-fn render(r: &Report, cfg: &Config, wrap: bool) -> String {
-    match cfg.format {
-        Format::Table => report::table::render(r, cfg.color, wrap),
-        Format::Json => report::json(r),
-        Format::Ndjson => report::ndjson(r),
-        Format::Markdown => report::markdown::render(r),
-        Format::Csv => report::csv::render(r),
-        Format::Html => report::html::render(r),
-    }
+/// Write the report in the configured format. JSON and NDJSON are streamed
+/// from the runs; the other formats render a built report.
+fn render(a: &Analysis, cfg: &Config, wrap: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let text = match cfg.format {
+        Format::Json | Format::Ndjson => {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut *out);
+            report::write_json(&a.parts(), &mut w, cfg.format == Format::Ndjson)?;
+            return w.flush();
+        }
+        Format::Table => report::table::render(&a.report(), cfg.color, wrap),
+        Format::Markdown => report::markdown::render(&a.report()),
+        Format::Csv => report::csv::render(&a.report()),
+        Format::Html => report::html::render(&a.report()),
+    };
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }
 
 fn run_inner(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCode> {
@@ -159,17 +206,15 @@ fn run_inner(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitC
                 a.fail_on.as_deref(),
                 now,
             )?;
-            let r = analyze(&cfg, err)?;
+            let a = analyze(&cfg, err)?;
             let wrap = std::io::stdout().is_terminal();
-            if !emit(out, &render(&r, &cfg, wrap))? {
-                return Ok(ExitCode::Ok);
+            match render(&a, &cfg, wrap, out) {
+                Ok(()) => {}
+                // A closed pipe (`| head`) is a quiet success.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::Ok),
+                Err(e) => return Err(Error::Output(e)),
             }
-            let failing = r.runs.iter().any(|x| {
-                x.categories
-                    .iter()
-                    .any(|c| cfg.fail_on.iter().any(|f| f.as_str() == c))
-            });
-            Ok(if failing {
+            Ok(if a.any_in(&cfg.fail_on) {
                 ExitCode::FailOn
             } else {
                 ExitCode::Ok
@@ -177,7 +222,7 @@ fn run_inner(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitC
         }
         Command::Explain(a) => {
             let cfg = Config::new(&a.input, &a.correlation, Format::Table, a.color, None, now)?;
-            let r = analyze(&cfg, err)?;
+            let r = analyze(&cfg, err)?.report();
             let x = report::explain::find(&r, &a.run_id).map_err(Error::Usage)?;
             emit(out, &report::explain::render_in(x, &r.zone, cfg.color))?;
             Ok(ExitCode::Ok)

@@ -225,8 +225,8 @@ pub struct Parts<'a> {
     pub zone: String,
 }
 
-pub fn build(p: Parts) -> Report {
-    let paths: Vec<String> = p.inputs.iter().map(|i| i.source.display.clone()).collect();
+/// `inputs[]` and the diagnostics the human formats print after the runs.
+fn inputs_and_diagnostics(p: &Parts) -> (Vec<InputReport>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let inputs = p
         .inputs
@@ -275,99 +275,199 @@ pub fn build(p: Parts) -> Report {
             let e = &p.events[i];
             format!(
                 "{}:{}: {}",
-                redact(&paths[e.loc.source as usize]),
+                redact(&p.inputs[e.loc.source as usize].source.display),
                 e.loc.line,
                 cut(&redact(&e.text))
             )
         })
         .collect();
+    (inputs, diagnostics)
+}
 
+fn summary(p: &Parts) -> Summary {
     let mut summary = Summary::default();
-    let mut runs = Vec::with_capacity(p.runs.len());
-    let mut seen_ids: BTreeMap<String, u32> = BTreeMap::new();
-    for (run, v) in p.runs {
-        let base = format!(
-            "{}@{}@{}",
-            run.job,
-            run.host.as_deref().unwrap_or("-"),
-            rfc3339(run.started_at)
-        );
-        let n = seen_ids.entry(base.clone()).or_insert(0);
-        *n += 1;
-        let id = if *n == 1 { base } else { format!("{base}#{n}") };
+    for (_, v) in p.runs {
         summary.runs += 1;
         summary.by_category.add(v.category());
-        // One line may be two events (a job log's last line is both the end
-        // of its output and its exit status): show it once.
-        let mut shown = std::collections::BTreeSet::new();
-        let mut evidence: Vec<EvidenceLine> = run
-            .evidence
-            .iter()
-            .filter(|&&i| shown.insert(p.events[i].loc))
-            .map(|&i| {
-                let e = &p.events[i];
-                evidence_line(&paths[e.loc.source as usize], e.loc.line, &e.text)
-            })
-            .collect();
-        if let Some(m) = &run.missed {
-            evidence.push(evidence_line(
-                p.config_path.as_deref().unwrap_or("crontriage.toml"),
-                m.config_line,
-                &format!("schedule = \"{}\"", m.schedule),
-            ));
-        }
-        let duration_s = run
-            .ended_at
-            .map(|e| (e - run.started_at).num_milliseconds() as f64 / 1000.0);
-        runs.push(RunReport {
-            id: redact(&id),
-            job: redact(&run.job),
-            host: run.host.as_deref().map(redact),
-            user: run.user.as_deref().map(redact),
-            command: run.command.as_deref().map(redact),
-            scheduler: run.sched.as_str().to_string(),
-            started_at: rfc3339(run.started_at),
-            ended_at: run.ended_at.map(rfc3339),
-            duration_s,
-            category: v.category().as_str().to_string(),
-            categories: v
-                .categories
-                .iter()
-                .map(|c| c.as_str().to_string())
-                .collect(),
-            execution: ExecutionReport {
-                status: v.execution.status.as_str().to_string(),
-                exit_code: v.execution.exit_code,
-                reason: redact(&v.execution.reason),
-            },
-            delivery: DeliveryReport {
-                status: v.delivery.status.as_str().to_string(),
-                attempts: v.delivery.attempts,
-                target: v.delivery.target.as_deref().map(redact),
-                expected_target: v.delivery.expected_target.as_deref().map(redact),
-                error: v.delivery.error.as_deref().map(redact),
-                reason: redact(&v.delivery.reason),
-            },
-            billing: v.billing.as_ref().map(|b| BillingReport {
-                layer: b.layer.to_string(),
-                marker: redact(&b.marker),
-                reason: redact(&b.reason),
-            }),
-            reason: redact(&v.reason),
-            evidence,
-            started: Some(run.started_at),
-        });
     }
+    summary
+}
+
+/// Every run's id: `job@host@start`, with `#2`, `#3`… for the rare runs of
+/// one job on one host that start in the same instant.
+fn ids(p: &Parts) -> Vec<String> {
+    let mut seen: rustc_hash::FxHashMap<String, u32> = Default::default();
+    p.runs
+        .iter()
+        .map(|(run, _)| {
+            let base = format!(
+                "{}@{}@{}",
+                run.job,
+                run.host.as_deref().unwrap_or("-"),
+                rfc3339(run.started_at)
+            );
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 { base } else { format!("{base}#{n}") }
+        })
+        .collect()
+}
+
+/// One run as every format shows it. Pure, so runs are built in parallel.
+fn run_report(p: &Parts, i: usize, id: &str) -> RunReport {
+    let (run, v) = &p.runs[i];
+    let path = |src: u32| p.inputs[src as usize].source.display.as_str();
+    // One line may be two events (a job log's last line is both the end
+    // of its output and its exit status): show it once.
+    let mut shown = Vec::with_capacity(run.evidence.len());
+    let mut evidence: Vec<EvidenceLine> = Vec::with_capacity(run.evidence.len() + 1);
+    for &i in &run.evidence {
+        let e = &p.events[i];
+        if shown.contains(&e.loc) {
+            continue;
+        }
+        shown.push(e.loc);
+        evidence.push(evidence_line(path(e.loc.source), e.loc.line, &e.text));
+    }
+    if let Some(m) = &run.missed {
+        evidence.push(evidence_line(
+            p.config_path.as_deref().unwrap_or("crontriage.toml"),
+            m.config_line,
+            &format!("schedule = \"{}\"", m.schedule),
+        ));
+    }
+    let duration_s = run
+        .ended_at
+        .map(|e| (e - run.started_at).num_milliseconds() as f64 / 1000.0);
+    RunReport {
+        id: redact(id),
+        job: redact(&run.job),
+        host: run.host.as_deref().map(redact),
+        user: run.user.as_deref().map(redact),
+        command: run.command.as_deref().map(redact),
+        scheduler: run.sched.as_str().to_string(),
+        started_at: rfc3339(run.started_at),
+        ended_at: run.ended_at.map(rfc3339),
+        duration_s,
+        category: v.category().as_str().to_string(),
+        categories: v
+            .categories
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect(),
+        execution: ExecutionReport {
+            status: v.execution.status.as_str().to_string(),
+            exit_code: v.execution.exit_code,
+            reason: redact(&v.execution.reason),
+        },
+        delivery: DeliveryReport {
+            status: v.delivery.status.as_str().to_string(),
+            attempts: v.delivery.attempts,
+            target: v.delivery.target.as_deref().map(redact),
+            expected_target: v.delivery.expected_target.as_deref().map(redact),
+            error: v.delivery.error.as_deref().map(redact),
+            reason: redact(&v.delivery.reason),
+        },
+        billing: v.billing.as_ref().map(|b| BillingReport {
+            layer: b.layer.to_string(),
+            marker: redact(&b.marker),
+            reason: redact(&b.reason),
+        }),
+        reason: redact(&v.reason),
+        evidence,
+        started: Some(run.started_at),
+    }
+}
+
+/// The whole report, every run built (for the human formats and `explain`).
+pub fn build(p: Parts) -> Report {
+    use rayon::prelude::*;
+    let (inputs, diagnostics) = inputs_and_diagnostics(&p);
+    let ids = ids(&p);
+    let runs: Vec<RunReport> = ids
+        .par_iter()
+        .enumerate()
+        .map(|(i, id)| run_report(&p, i, id))
+        .collect();
     let jobs = job_health(&runs, p.runs);
     Report {
         schema_version: 1,
         inputs,
-        summary,
+        summary: summary(&p),
         runs,
         jobs,
         diagnostics,
         zone: p.zone,
     }
+}
+
+/// Runs built and serialized together: bounds the memory a large report
+/// needs while the threads share the work.
+const BLOCK: usize = 2048;
+
+/// Copy `json` into `out`, indenting every line after the first by `pad`
+/// (JSON strings hold no raw newline, so every `\n` is layout).
+fn indented(json: &[u8], pad: &[u8], out: &mut Vec<u8>) {
+    for (n, line) in json.split(|b| *b == b'\n').enumerate() {
+        if n > 0 {
+            out.push(b'\n');
+            out.extend_from_slice(pad);
+        }
+        out.extend_from_slice(line);
+    }
+}
+
+/// Write the JSON document (or NDJSON, one run a line) straight from the
+/// runs, a block at a time, without building the whole report first. The
+/// bytes equal `serde_json::to_string_pretty` of [`build`]'s report.
+pub fn write_json(p: &Parts, w: &mut dyn std::io::Write, ndjson: bool) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let ids = ids(p);
+    if !ndjson {
+        let (inputs, _) = inputs_and_diagnostics(p);
+        let mut head = Vec::new();
+        head.extend_from_slice(b"{\n  \"schema_version\": 1,\n  \"inputs\": ");
+        indented(&serde_json::to_vec_pretty(&inputs)?, b"  ", &mut head);
+        head.extend_from_slice(b",\n  \"summary\": ");
+        indented(&serde_json::to_vec_pretty(&summary(p))?, b"  ", &mut head);
+        head.extend_from_slice(if ids.is_empty() {
+            b",\n  \"runs\": []"
+        } else {
+            b",\n  \"runs\": ["
+        });
+        w.write_all(&head)?;
+    }
+    for (b, block) in ids.chunks(BLOCK).enumerate() {
+        let parts: Vec<Vec<u8>> = block
+            .par_iter()
+            .enumerate()
+            .map(|(k, id)| {
+                let i = b * BLOCK + k;
+                let run = run_report(p, i, id);
+                let mut out = Vec::with_capacity(2048);
+                if ndjson {
+                    serde_json::to_writer(&mut out, &run).expect("a run serializes");
+                    out.push(b'\n');
+                } else {
+                    out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+                    let body = serde_json::to_vec_pretty(&run).expect("a run serializes");
+                    indented(&body, b"    ", &mut out);
+                }
+                out
+            })
+            .collect();
+        for part in parts {
+            w.write_all(&part)?;
+        }
+    }
+    if !ndjson {
+        w.write_all(if ids.is_empty() {
+            b"\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        })?;
+    }
+    Ok(())
 }
 
 fn job_health(runs: &[RunReport], raw: &[(Run, Verdict)]) -> Vec<JobHealth> {
@@ -407,7 +507,7 @@ fn job_health(runs: &[RunReport], raw: &[(Run, Verdict)]) -> Vec<JobHealth> {
     by_job.into_values().collect()
 }
 
-/// Render the JSON document.
+/// Render a built report's JSON document (what [`write_json`] streams).
 pub fn json(r: &Report) -> String {
     let mut s = serde_json::to_string_pretty(r).expect("report serializes");
     s.push('\n');
