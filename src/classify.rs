@@ -477,7 +477,10 @@ fn execution(run: &Run) -> Execution {
         return Execution {
             status: ExecStatus::Incomplete,
             exit_code: None,
-            reason: "started; no end seen before the input ends".into(),
+            reason: match run.next_start {
+                Some(_) => "started; no end logged before the job's next run started".into(),
+                None => "started; no end seen before the input ends".into(),
+            },
         };
     }
     Execution {

@@ -74,6 +74,8 @@ pub struct Run {
     /// Every event that speaks about this run.
     pub evidence: Vec<Ev>,
     pub missed: Option<Missed>,
+    /// When the next run of the same job on the same host started.
+    pub next_start: Option<DateTime<Utc>>,
     /// Unit name (systemd runs), for output matching.
     pub unit: Option<String>,
     pid: Option<u32>,
@@ -101,6 +103,7 @@ impl Run {
             slack: Vec::new(),
             evidence: vec![ev],
             missed: None,
+            next_start: None,
             unit: None,
             pid: None,
             session_closed: false,
@@ -200,6 +203,12 @@ fn unit_job_name(cfg: &Config, unit: &str, desc: Option<&str>) -> String {
         .map(|j| j.name.clone())
         .unwrap_or_else(|| jobname::from_unit(unit))
 }
+
+/// Lines of one run come from several processes (the job logs its CMD, its
+/// parent the end): when the pid ties them, an end stamped up to this much
+/// before the start still belongs to the run (coarse or skewed stamps, a
+/// merged file's order within one second).
+const SKEW: Duration = Duration::seconds(1);
 
 /// How far back a search for a run walks past runs that do not fit.
 const SCAN: usize = 512;
@@ -396,7 +405,8 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         let t = e.time;
         match &e.kind {
             Kind::CronGrandchild { child, outcome } => {
-                if let Some(r) = latest_before(&runs, by_pid.get(&(h, *child)), t, |_| true) {
+                if let Some(r) = latest_before(&runs, by_pid.get(&(h, *child)), t + SKEW, |_| true)
+                {
                     let r = &mut runs[r];
                     apply_outcome(r, outcome, i);
                     r.end(t);
@@ -416,7 +426,9 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                     .get(&(h, *pid))
                     .and_then(|v| v.iter().rev().find(|o| **o <= t))
                     .copied();
-                let linked = latest_before(&runs, parent.get(&(h, *pid)), t, |r| !r.session_closed);
+                let linked = latest_before(&runs, parent.get(&(h, *pid)), t + SKEW, |r| {
+                    !r.session_closed
+                });
                 let fallback = || {
                     let list = by_user.get(&(h, user.as_str()))?;
                     let (lo, hi) = match opened_at {
@@ -673,6 +685,10 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     let missed = missed_runs(cfg, &runs, &c.coverage);
     runs.extend(missed);
 
+    let next = next_starts(&runs);
+    for (r, n) in runs.iter_mut().zip(next) {
+        r.next_start = n;
+    }
     for r in &mut runs {
         r.evidence.sort_unstable();
         r.evidence.dedup();
