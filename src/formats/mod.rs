@@ -148,7 +148,17 @@ fn framed_guess(b: &[u8]) -> bool {
 /// framing, or journal JSON).
 pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
     let mut out = ChunkOut::default();
-    let valid_utf8 = std::str::from_utf8(chunk).is_ok();
+    // Start offsets of the lines holding invalid UTF-8, found in one pass
+    // over the chunk (from_utf8 resumes after each bad line).
+    let mut bad_lines: Vec<usize> = Vec::new();
+    let mut from = 0;
+    while let Err(e) = std::str::from_utf8(&chunk[from..]) {
+        let at = from + e.valid_up_to();
+        let start = memchr::memrchr(b'\n', &chunk[..at]).map_or(0, |i| i + 1);
+        bad_lines.push(start);
+        from = memchr::memchr(b'\n', &chunk[at..]).map_or(chunk.len(), |i| at + i + 1);
+    }
+    let mut bad = bad_lines.into_iter().peekable();
     let mut hits = PREFILTER.find_iter(chunk).map(|m| m.start()).peekable();
     let mut last_framed: Option<(usize, usize)> = None;
     let mut pos = 0;
@@ -169,15 +179,19 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
             }
         }
         out.counts.lines += 1;
-        if !valid_utf8 && std::str::from_utf8(line).is_err() {
+        let invalid = bad.peek() == Some(&pos);
+        if invalid {
+            bad.next();
             out.counts.invalid_utf8 += 1;
         }
         let is_json = line.first() == Some(&b'{');
         if hit || is_json {
             // Valid UTF-8 (nearly always) borrows; only a bad line is copied.
-            let text = match std::str::from_utf8(line) {
-                Ok(t) => std::borrow::Cow::Borrowed(t),
-                Err(_) => String::from_utf8_lossy(line),
+            let text = if invalid {
+                String::from_utf8_lossy(line)
+            } else {
+                // Cannot fail: the chunk scan found no invalid byte here.
+                std::borrow::Cow::Borrowed(std::str::from_utf8(line).unwrap_or_default())
             };
             let verdict = if is_json {
                 journal::parse(&text, facts)

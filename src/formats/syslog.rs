@@ -247,14 +247,14 @@ fn split_tag(tok: &str) -> Option<(&str, Option<u32>)> {
 }
 
 fn next_token(line: &str, i: usize) -> Option<(&str, usize)> {
-    let rest = &line[i..];
-    let start = rest.len() - rest.trim_start_matches(' ').len();
-    let rest = &rest[start..];
-    if rest.is_empty() {
+    let b = line.as_bytes();
+    let start = i + b[i..].iter().take_while(|c| **c == b' ').count();
+    if start >= b.len() {
         return None;
     }
-    let end = rest.find(' ').unwrap_or(rest.len());
-    Some((&rest[..end], i + start + end))
+    // Spaces are ASCII, so these byte offsets are char boundaries.
+    let end = memchr::memchr(b' ', &b[start..]).map_or(b.len(), |n| start + n);
+    Some((&line[start..end], end))
 }
 
 fn parse_after_stamp(line: &str, i: usize, stamp: Stamp) -> Result<Frame<'_>, FrameError> {
@@ -275,8 +275,9 @@ fn parse_after_stamp(line: &str, i: usize, stamp: Stamp) -> Result<Frame<'_>, Fr
     }
     // The tag; a tag with no colon is accepted as RFC 3164 allows
     // (`hostname log_tag this is debug`).
-    let tagged = split_tag(tok).is_some();
-    let (ident, pid) = split_tag(tok).unwrap_or((tok, None));
+    let tag = split_tag(tok);
+    let tagged = tag.is_some();
+    let (ident, pid) = tag.unwrap_or((tok, None));
     let msg = line[pos..].strip_prefix(' ').unwrap_or(&line[pos..]);
     Ok(Frame {
         stamp,

@@ -53,6 +53,17 @@ fn unit_event(unit: String, desc: Option<String>, msg: UnitMsg) -> Option<Kind> 
     if !unit.is_empty() && !unit.ends_with(".service") {
         return None;
     }
+    // Old systemd names login sessions and user managers by description
+    // only; they are never jobs, and they are most of its lines.
+    if unit.is_empty()
+        && desc.as_deref().is_some_and(|d| {
+            d.starts_with("Session ")
+                || d.starts_with("User Manager for UID")
+                || d.starts_with("User Runtime Directory")
+        })
+    {
+        return None;
+    }
     Some(Kind::Unit { unit, desc, msg })
 }
 
