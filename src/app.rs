@@ -130,9 +130,15 @@ fn assemble(
     timing: &mut Timing,
 ) -> Analysis {
     let input_end = results.iter().filter_map(|r| r.latest).max();
-    let mut all = Vec::with_capacity(results.iter().map(|r| r.events.len()).sum());
+    // Grow the largest input's events rather than copy them all again.
+    let largest = (0..results.len()).max_by_key(|&i| results[i].events.len());
+    let mut all = largest
+        .map(|i| std::mem::take(&mut results[i].events))
+        .unwrap_or_default();
+    all.reserve_exact(results.iter().map(|r| r.events.len()).sum());
     for r in &mut results {
         all.append(&mut r.events);
+        r.events = Vec::new();
     }
     let events = correlate::prepare(all);
     timing.lap("sort");

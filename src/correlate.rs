@@ -157,26 +157,46 @@ fn is_scheduler(k: &Kind) -> bool {
 }
 
 /// Sort events by (time, input, line) and drop the very same scheduler line
-/// seen twice (log shipping retries, overlapping rotated copies).
+/// seen twice (log shipping retries, overlapping rotated copies). Works in
+/// place: the events are most of the memory a large report needs.
 pub fn prepare(mut events: Vec<Event>) -> Vec<Event> {
-    // Each input is already (nearly) in time order: the stable sort merges
-    // runs of sorted events rather than sorting from scratch.
-    events.sort_by(|a, b| a.time.cmp(&b.time).then(a.loc.cmp(&b.loc)));
-    let mut out: Vec<Event> = Vec::with_capacity(events.len());
-    let mut group_start = 0;
-    for e in events {
-        if out.last().is_none_or(|l| l.time != e.time) {
-            group_start = out.len();
+    // A stable sort of indices (records of one stream line share a key and
+    // keep their order), then the permutation applied by swapping.
+    let mut order: Vec<usize> = (0..events.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&events[a], &events[b]);
+        a.time.cmp(&b.time).then(a.loc.cmp(&b.loc))
+    });
+    for i in 0..order.len() {
+        let mut cur = i;
+        while order[cur] != cur {
+            let next = order[cur];
+            order[cur] = cur;
+            if next == i {
+                break;
+            }
+            events.swap(cur, next);
+            cur = next;
         }
+    }
+    let mut kept = 0;
+    let mut group_start = 0;
+    for r in 0..events.len() {
+        if kept > 0 && events[kept - 1].time != events[r].time {
+            group_start = kept;
+        }
+        let e = &events[r];
         let dup = is_scheduler(&e.kind)
-            && out[group_start..]
+            && events[group_start..kept]
                 .iter()
                 .any(|o| o.kind == e.kind && o.host == e.host && same_message(&o.text, &e.text));
         if !dup {
-            out.push(e);
+            events.swap(kept, r);
+            kept += 1;
         }
     }
-    out
+    events.truncate(kept);
+    events
 }
 
 /// Two lines say the same when their texts match after the header (the
@@ -1047,4 +1067,36 @@ fn missed_runs(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Location;
+    use chrono::TimeZone;
+
+    fn ev(sec: u32, line: u64, text: &str) -> Event {
+        Event {
+            time: Utc.with_ymd_and_hms(2026, 12, 3, 4, 0, sec).unwrap(),
+            host: Some("h".into()),
+            kind: Kind::Context,
+            loc: Location { source: 0, line },
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn prepare_sorts_in_place_and_drops_the_same_line_twice() {
+        let events = vec![
+            ev(3, 1, "c"),
+            ev(1, 2, "a"),
+            ev(2, 3, "b"),
+            ev(1, 4, "a"),
+            ev(1, 5, "x"),
+            ev(0, 6, "z"),
+        ];
+        let out = prepare(events);
+        let got: Vec<(u64, &str)> = out.iter().map(|e| (e.loc.line, e.text.as_str())).collect();
+        assert_eq!(got, vec![(6, "z"), (2, "a"), (5, "x"), (3, "b"), (1, "c")]);
+    }
 }

@@ -467,6 +467,9 @@ impl<R: Read> BlockReader<R> {
             return Ok(());
         }
         let need = want - self.pending.len();
+        // Exactly: `read_to_end` would otherwise double the buffer past
+        // the block size.
+        self.pending.reserve_exact(need);
         // `read_to_end` on a `take` appends without zero-filling first, keeps
         // what it read before an error, and retries on EINTR.
         match (&mut self.r)
