@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut err = Vec::new();
-    if let Ok(r) = crontriage::app::analyze(&cfg, &mut err) {
-        let _ = crontriage::report::json(&r);
+    if let Ok(a) = crontriage::app::analyze(&cfg, &mut err) {
+        let _ = crontriage::report::json(&a.report());
     }
 });
