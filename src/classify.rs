@@ -437,7 +437,7 @@ fn execution(run: &Run) -> Execution {
             reason: format!("exit status {code} (from {src})"),
         };
     }
-    if let Some((why, _)) = &run.sched_failure {
+    if let Some((why, _)) = run.sched_failure.as_deref() {
         return Execution {
             status: ExecStatus::Failed,
             exit_code: None,
@@ -510,7 +510,7 @@ fn delivery(
     let notify =
         policy
             .and_then(|p| p.notify)
-            .unwrap_or(if ctx.jobs_with_slack.contains(&run.job) {
+            .unwrap_or(if ctx.jobs_with_slack.contains(&*run.job) {
                 Notify::Always
             } else {
                 Notify::Never

@@ -23,6 +23,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Index into the event list.
 pub type Ev = usize;
 
+pub use crate::event::{Name, Names};
+
 /// A scheduled run that did not happen.
 #[derive(Debug, Clone)]
 pub struct Missed {
@@ -50,10 +52,10 @@ pub fn attempt(e: &Event) -> Option<&SlackAttempt> {
 /// One run of one job, with every event that speaks about it.
 #[derive(Debug, Clone)]
 pub struct Run {
-    pub job: String,
-    pub host: Option<String>,
-    pub user: Option<String>,
-    pub command: Option<String>,
+    pub job: Name,
+    pub host: Option<Name>,
+    pub user: Option<Name>,
+    pub command: Option<Name>,
     pub sched: Scheduler,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
@@ -65,7 +67,7 @@ pub struct Run {
     /// Exit status the scheduler logged, and the event that said it.
     pub exit: Option<(i32, Ev)>,
     /// A failure the scheduler logged without a status (signal, timeout…).
-    pub sched_failure: Option<(String, Ev)>,
+    pub sched_failure: Option<Box<(String, Ev)>>,
     /// Job output facts (job logs, CMDOUT, unit output).
     pub facts: Vec<(JobFact, Ev)>,
     /// Slack attempts (events of Slack logs and job-log SDK lines), in
@@ -73,11 +75,11 @@ pub struct Run {
     pub slack: Vec<Ev>,
     /// Every event that speaks about this run.
     pub evidence: Vec<Ev>,
-    pub missed: Option<Missed>,
+    pub missed: Option<Box<Missed>>,
     /// When the next run of the same job on the same host started.
     pub next_start: Option<DateTime<Utc>>,
     /// Unit name (systemd runs), for output matching.
-    pub unit: Option<String>,
+    pub unit: Option<Name>,
     pid: Option<u32>,
     /// Debian: the run's pam session has closed.
     session_closed: bool,
@@ -86,7 +88,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn new(job: String, host: Option<String>, sched: Scheduler, t: DateTime<Utc>, ev: Ev) -> Run {
+    fn new(job: Name, host: Option<Name>, sched: Scheduler, t: DateTime<Utc>, ev: Ev) -> Run {
         Run {
             job,
             host,
@@ -143,8 +145,8 @@ pub struct Correlation {
 
 type HostKey = String;
 
-fn host_key(h: &Option<String>) -> HostKey {
-    h.clone().unwrap_or_default()
+fn host_key(h: Option<&str>) -> HostKey {
+    h.unwrap_or_default().to_string()
 }
 
 /// An event's host, borrowed (`""` for a line without one).
@@ -230,6 +232,37 @@ fn unit_job_name(cfg: &Config, unit: &str, desc: Option<&str>) -> String {
 /// merged file's order within one second).
 const SKEW: Duration = Duration::seconds(1);
 
+/// One value (nearly always, for keys with a pid) or several, with no heap
+/// allocation for one: the pid maps hold a key per run.
+#[derive(Debug, Clone)]
+enum Few<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T: Copy> Default for Few<T> {
+    fn default() -> Self {
+        Few::Many(Vec::new())
+    }
+}
+
+impl<T: Copy> Few<T> {
+    fn push(&mut self, v: T) {
+        match self {
+            Few::Many(list) if list.is_empty() => *self = Few::One(v),
+            Few::One(a) => *self = Few::Many(vec![*a, v]),
+            Few::Many(list) => list.push(v),
+        }
+    }
+
+    fn as_slice(&self) -> &[T] {
+        match self {
+            Few::One(a) => std::slice::from_ref(a),
+            Few::Many(list) => list,
+        }
+    }
+}
+
 /// How far back a search for a run walks past runs that do not fit.
 const SCAN: usize = 512;
 
@@ -237,7 +270,7 @@ const SCAN: usize = 512;
 /// `ok`.
 fn latest_before(
     runs: &[Run],
-    list: Option<&Vec<usize>>,
+    list: Option<&[usize]>,
     t: DateTime<Utc>,
     ok: impl Fn(&Run) -> bool,
 ) -> Option<usize> {
@@ -267,7 +300,19 @@ fn started_between<'l>(
 /// path of input `i` (a job log under a host's folder belongs to that host).
 pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlation {
     let mut c = Correlation::default();
-    let mut runs: Vec<Run> = Vec::new();
+    let mut names = Names::default();
+    // Exactly as many runs as start lines (more come from units, job logs
+    // and schedules): a vector grown by doubling would briefly hold twice.
+    let starts = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                Kind::CronCmd { .. } | Kind::BusyboxCmd { .. } | Kind::AnacronStart { .. }
+            )
+        })
+        .count();
+    let mut runs: Vec<Run> = Vec::with_capacity(starts);
 
     // Coverage per host, and which hosts log cron ends at all.
     // Keys in this part borrow from the events: no per-event allocation.
@@ -293,12 +338,12 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         .collect();
 
     // 1. Starts.
-    let mut by_pid: HashMap<(&str, u32), Vec<usize>> = HashMap::default();
+    let mut by_pid: HashMap<(&str, u32), Few<usize>> = HashMap::default();
     let mut by_cmd: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::default();
     let mut by_user: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
-    let mut anacron: HashMap<(&str, u32, &str), Vec<usize>> = HashMap::default();
+    let mut anacron: HashMap<(&str, u32, &str), Few<usize>> = HashMap::default();
     let mut by_host: HashMap<&str, Vec<usize>> = HashMap::default();
-    let mut names: HashMap<&str, String> = HashMap::default();
+    let mut job_names: HashMap<&str, String> = HashMap::default();
     for (i, e) in events.iter().enumerate() {
         let h = hk(e);
         let idx = runs.len();
@@ -310,12 +355,12 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 user,
                 command,
             } => {
-                let name = names
+                let name = job_names
                     .entry(command)
                     .or_insert_with(|| cron_job_name(cfg, command));
-                let mut r = Run::new(name.clone(), e.host.clone(), *sched, e.time, i);
-                r.user = Some(user.clone());
-                r.command = Some(command.clone());
+                let mut r = Run::new(names.get(name), e.host.clone(), *sched, e.time, i);
+                r.user = Some(names.get(user));
+                r.command = Some(names.get(command));
                 r.pid = Some(*pid);
                 r.parent = *parent;
                 // Debian cron at its default level logs no end on success:
@@ -327,12 +372,18 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 runs.push(r);
             }
             Kind::BusyboxCmd { pid, user, command } => {
-                let name = names
+                let name = job_names
                     .entry(command)
                     .or_insert_with(|| cron_job_name(cfg, command));
-                let mut r = Run::new(name.clone(), e.host.clone(), Scheduler::Busybox, e.time, i);
-                r.user = Some(user.clone());
-                r.command = Some(command.clone());
+                let mut r = Run::new(
+                    names.get(name),
+                    e.host.clone(),
+                    Scheduler::Busybox,
+                    e.time,
+                    i,
+                );
+                r.user = Some(names.get(user));
+                r.command = Some(names.get(command));
                 r.pid = Some(*pid);
                 runs.push(r);
             }
@@ -341,8 +392,14 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                     .job_for(job)
                     .map(|j| j.name.clone())
                     .unwrap_or_else(|| job.clone());
-                let mut r = Run::new(name, e.host.clone(), Scheduler::Anacron, e.time, i);
-                r.command = Some(job.clone());
+                let mut r = Run::new(
+                    names.get(&name),
+                    e.host.clone(),
+                    Scheduler::Anacron,
+                    e.time,
+                    i,
+                );
+                r.command = Some(names.get(job));
                 r.pid = Some(*pid);
                 anacron.entry((h, *pid, job)).or_default().push(idx);
                 runs.push(r);
@@ -354,7 +411,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
 
     // Debian: the parent that opened the pam session just before a CMD is
     // the process that later logs the run's end and failure.
-    let mut parent: HashMap<(&str, u32), Vec<usize>> = HashMap::default();
+    let mut parent: HashMap<(&str, u32), Few<usize>> = HashMap::default();
     let mut opens: HashMap<&str, Vec<(Ev, u32, &str)>> = HashMap::default();
     for (i, e) in events.iter().enumerate() {
         if let Kind::CronSession {
@@ -369,7 +426,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 .push((i, *pid, user.as_str()));
         }
     }
-    let mut session_open: HashMap<(&str, u32), Vec<DateTime<Utc>>> = HashMap::default();
+    let mut session_open: HashMap<(&str, u32), Few<DateTime<Utc>>> = HashMap::default();
     for e in events {
         if let Kind::CronSession {
             pid, opened: true, ..
@@ -425,8 +482,12 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         let t = e.time;
         match &e.kind {
             Kind::CronGrandchild { child, outcome } => {
-                if let Some(r) = latest_before(&runs, by_pid.get(&(h, *child)), t + SKEW, |_| true)
-                {
+                if let Some(r) = latest_before(
+                    &runs,
+                    by_pid.get(&(h, *child)).map(Few::as_slice),
+                    t + SKEW,
+                    |_| true,
+                ) {
                     let r = &mut runs[r];
                     apply_outcome(r, outcome, i);
                     r.end(t);
@@ -444,11 +505,14 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 // still open that started with the session.
                 let opened_at = session_open
                     .get(&(h, *pid))
-                    .and_then(|v| v.iter().rev().find(|o| **o <= t))
+                    .and_then(|v| v.as_slice().iter().rev().find(|o| **o <= t))
                     .copied();
-                let linked = latest_before(&runs, parent.get(&(h, *pid)), t + SKEW, |r| {
-                    !r.session_closed
-                });
+                let linked = latest_before(
+                    &runs,
+                    parent.get(&(h, *pid)).map(Few::as_slice),
+                    t + SKEW,
+                    |r| !r.session_closed,
+                );
                 let fallback = || {
                     let list = by_user.get(&(h, user.as_str()))?;
                     let (lo, hi) = match opened_at {
@@ -467,7 +531,11 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 }
             }
             Kind::CronNote { pid } => {
-                if let Some(r) = latest_before(&runs, parent.get(&(h, *pid)), t, |_| true) {
+                if let Some(r) =
+                    latest_before(&runs, parent.get(&(h, *pid)).map(Few::as_slice), t, |_| {
+                        true
+                    })
+                {
                     runs[r].evidence.push(i);
                 }
             }
@@ -477,10 +545,10 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 status,
             } => {
                 let key = (h, user.as_str(), command.as_str());
-                let found = latest_before(&runs, by_cmd.get(&key), t, |r| {
+                let found = latest_before(&runs, by_cmd.get(&key).map(Vec::as_slice), t, |r| {
                     r.exit.is_none() && !r.end_logged
                 })
-                .or_else(|| latest_before(&runs, by_cmd.get(&key), t, |_| true));
+                .or_else(|| latest_before(&runs, by_cmd.get(&key).map(Vec::as_slice), t, |_| true));
                 if let Some(r) = found {
                     let r = &mut runs[r];
                     r.end(t);
@@ -491,9 +559,12 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 }
             }
             Kind::CronOutput { user, text } => {
-                let found = latest_before(&runs, by_user.get(&(h, user.as_str())), t, |r| {
-                    r.ended_at.is_none_or(|e| e >= t)
-                });
+                let found = latest_before(
+                    &runs,
+                    by_user.get(&(h, user.as_str())).map(Vec::as_slice),
+                    t,
+                    |r| r.ended_at.is_none_or(|e| e >= t),
+                );
                 if let Some(r) = found {
                     if let Some(f) = cfg.facts.scan(text, None) {
                         runs[r].facts.push((f, i));
@@ -502,11 +573,12 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 }
             }
             Kind::AnacronEnd { pid, job, outcome } => {
-                if let Some(r) =
-                    latest_before(&runs, anacron.get(&(h, *pid, job.as_str())), t, |r| {
-                        !r.end_logged
-                    })
-                {
+                if let Some(r) = latest_before(
+                    &runs,
+                    anacron.get(&(h, *pid, job.as_str())).map(Few::as_slice),
+                    t,
+                    |r| !r.end_logged,
+                ) {
                     let r = &mut runs[r];
                     r.end(t);
                     apply_outcome(r, outcome, i);
@@ -515,8 +587,8 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             }
             Kind::RunParts { dir, .. } => {
                 let folder = dir.rsplit('/').next().unwrap_or(dir);
-                let found = latest_before(&runs, by_host.get(&h), t, |r| {
-                    (r.job == folder
+                let found = latest_before(&runs, by_host.get(&h).map(Vec::as_slice), t, |r| {
+                    (&*r.job == folder
                         || r.command
                             .as_deref()
                             .is_some_and(|c| c.contains(dir.as_str())))
@@ -531,18 +603,20 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     }
 
     // systemd units.
-    correlate_units(events, cfg, &mut runs);
+    correlate_units(events, cfg, &mut runs, &mut names);
 
     // 3. Job output.
     let by_job = index_by(&runs, |r| Some(r.job.clone()));
-    let by_unit = index_by(&runs, |r| r.unit.clone().map(|u| (host_key(&r.host), u)));
+    let by_unit = index_by(&runs, |r| {
+        r.unit.clone().map(|u| (host_key(r.host.as_deref()), u))
+    });
     let next_start = next_starts(&runs);
     let mut orphan_output: BTreeMap<String, Vec<Ev>> = BTreeMap::new();
     for (i, e) in events.iter().enumerate() {
         let (job, fact) = match &e.kind {
             Kind::Job { job, fact } => (job.clone(), fact),
             Kind::UnitOutput { unit, fact } => {
-                let list = by_unit.get(&(host_key(&e.host), unit.clone()));
+                let list = by_unit.get(&(host_key(e.host.as_deref()), Name::from(unit.as_str())));
                 let found = list.and_then(|l| {
                     let end = l.partition_point(|&ri| {
                         runs[ri].started_at <= e.time + Duration::seconds(60)
@@ -561,8 +635,8 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             }
             _ => continue,
         };
-        let hint = path_host_hint(paths, e, &runs, by_job.get(&job));
-        let found = by_job.get(&job).and_then(|list| {
+        let hint = path_host_hint(paths, e, &runs, by_job.get(job.as_str()));
+        let found = by_job.get(job.as_str()).and_then(|list| {
             let end =
                 list.partition_point(|&ri| runs[ri].started_at <= e.time + Duration::seconds(60));
             list[..end]
@@ -571,7 +645,12 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 .take(SCAN)
                 .copied()
                 .filter(|&ri| holds_output(&runs[ri], next_start[ri], e.time))
-                .max_by_key(|&ri| (hint.is_some() && runs[ri].host == hint, runs[ri].started_at))
+                .max_by_key(|&ri| {
+                    (
+                        hint.is_some() && runs[ri].host.as_deref() == hint.as_deref(),
+                        runs[ri].started_at,
+                    )
+                })
         });
         match found {
             Some(r) => add_fact(&mut runs[r], fact, i),
@@ -601,7 +680,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                     .job_named(&job)
                     .map(|j| j.name.clone())
                     .unwrap_or(job.clone());
-                let mut r = Run::new(name, None, Scheduler::JobLog, e.time, i);
+                let mut r = Run::new(names.get(&name), None, Scheduler::JobLog, e.time, i);
                 r.evidence.clear();
                 runs.push(r);
                 cur = Some(runs.len() - 1);
@@ -631,12 +710,12 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     let lookback = cfg.delivery_window + Duration::days(2);
     let known: BTreeSet<String> = runs
         .iter()
-        .map(|r| r.job.clone())
+        .map(|r| r.job.to_string())
         .chain(cfg.jobs.iter().map(|j| j.name.clone()))
         .collect();
     for r in &runs {
         if !r.slack.is_empty() {
-            c.jobs_with_slack.insert(r.job.clone());
+            c.jobs_with_slack.insert(r.job.to_string());
         }
     }
     for (i, e) in events.iter().enumerate() {
@@ -655,12 +734,17 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         // the host it names, else the host in its path, else the run that
         // ended last before it (a notification follows its job's end).
         let hint = a.host.clone().or_else(|| {
-            path_host_hint(paths, e, &runs, a.job.as_ref().and_then(|j| by_job.get(j)))
+            path_host_hint(
+                paths,
+                e,
+                &runs,
+                a.job.as_deref().and_then(|j| by_job.get(j)),
+            )
         });
         let pick = |cands: &mut dyn Iterator<Item = usize>| -> Option<usize> {
             cands.max_by_key(|&ri| {
                 (
-                    hint.is_some() && runs[ri].host == hint,
+                    hint.is_some() && runs[ri].host.as_deref() == hint.as_deref(),
                     last[ri] <= e.time,
                     last[ri],
                 )
@@ -670,7 +754,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             Some(j) => {
                 let job = normalize_job(j, &known, cfg);
                 c.jobs_with_slack.insert(job.clone());
-                by_job.get(&job).and_then(|list| {
+                by_job.get(job.as_str()).and_then(|list| {
                     let near = started_between(
                         &runs,
                         list,
@@ -693,7 +777,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         };
         match found {
             Some(ri) => {
-                c.jobs_with_slack.insert(runs[ri].job.clone());
+                c.jobs_with_slack.insert(runs[ri].job.to_string());
                 runs[ri].slack.push(i);
                 runs[ri].evidence.push(i);
             }
@@ -745,11 +829,11 @@ fn apply_outcome(r: &mut Run, outcome: &Outcome, ev: Ev) {
             } else {
                 format!("killed by signal {n} ({name})")
             };
-            r.sched_failure = Some((what, ev));
+            r.sched_failure = Some(Box::new((what, ev)));
         }
         Outcome::Failed(why) => {
             if r.sched_failure.is_none() {
-                r.sched_failure = Some((why.clone(), ev));
+                r.sched_failure = Some(Box::new((why.clone(), ev)));
             }
         }
     }
@@ -783,9 +867,12 @@ fn index_by<K: std::hash::Hash + Eq>(
 
 /// For each run, the start of the next run of the same job on the same host.
 fn next_starts(runs: &[Run]) -> Vec<Option<DateTime<Utc>>> {
-    let mut groups: HashMap<(&str, &Option<String>), Vec<usize>> = HashMap::default();
+    let mut groups: HashMap<(&str, Option<&str>), Vec<usize>> = HashMap::default();
     for (i, r) in runs.iter().enumerate() {
-        groups.entry((&r.job, &r.host)).or_default().push(i);
+        groups
+            .entry((&r.job, r.host.as_deref()))
+            .or_default()
+            .push(i);
     }
     let mut out = vec![None; runs.len()];
     for (_, mut list) in groups {
@@ -848,7 +935,7 @@ fn normalize_job(j: &str, known: &BTreeSet<String>, cfg: &Config) -> String {
 
 /// systemd: runs per (host, unit), ended by their end lines; which units
 /// are jobs is decided at the end (SPEC §1.1).
-fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
+fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>, names: &mut Names) {
     let mut timers: BTreeSet<&str> = BTreeSet::new();
     let mut qualified: BTreeSet<(HostKey, String)> = BTreeSet::new();
     let mut open: HashMap<(HostKey, String), usize> = HashMap::default();
@@ -857,7 +944,7 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
     let mut desc_unit: HashMap<(HostKey, String), String> = HashMap::default();
     let mut unit_runs: Vec<Run> = Vec::new();
     for (i, e) in events.iter().enumerate() {
-        let h = host_key(&e.host);
+        let h = host_key(e.host.as_deref());
         let (unit, desc, msg) = match &e.kind {
             Kind::Timer { service } => {
                 timers.insert(service);
@@ -880,8 +967,8 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
             match msg {
                 UnitMsg::Starting => {
                     let mut r =
-                        Run::new(String::new(), e.host.clone(), Scheduler::Systemd, e.time, i);
-                    r.command = Some(d.clone());
+                        Run::new(names.get(""), e.host.clone(), Scheduler::Systemd, e.time, i);
+                    r.command = Some(names.get(&d));
                     by_desc.insert((h, d), unit_runs.len());
                     unit_runs.push(r);
                 }
@@ -899,7 +986,7 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
                         r.evidence.push(i);
                         if matches!(msg, UnitMsg::Finished | UnitMsg::End(Outcome::Failed(_))) {
                             if let Some(u) = &r.unit {
-                                qualified.insert((h, u.clone()));
+                                qualified.insert((h, u.to_string()));
                             }
                         }
                     }
@@ -911,9 +998,9 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
         let key = (h.clone(), unit.clone());
         match msg {
             UnitMsg::Starting => {
-                let mut r = Run::new(String::new(), e.host.clone(), Scheduler::Systemd, e.time, i);
-                r.unit = Some(unit.clone());
-                r.command = Some(unit.clone());
+                let mut r = Run::new(names.get(""), e.host.clone(), Scheduler::Systemd, e.time, i);
+                r.unit = Some(names.get(&unit));
+                r.command = Some(names.get(&unit));
                 if let Some(d) = desc {
                     desc_unit.insert((h.clone(), d.clone()), unit.clone());
                 }
@@ -941,7 +1028,7 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
                             .collect();
                         if cands.len() == 1 && !matches!(msg, UnitMsg::Note | UnitMsg::Started) {
                             let (d, ri) = cands[0].clone();
-                            unit_runs[ri].unit = Some(unit.clone());
+                            unit_runs[ri].unit = Some(names.get(&unit));
                             desc_unit.insert((h.clone(), d), unit.clone());
                             open.insert(key.clone(), ri);
                             Some(ri)
@@ -956,9 +1043,9 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
                     // the logs did. Keep it.
                     (None, UnitMsg::Finished | UnitMsg::End(_) | UnitMsg::MainExited(_)) => {
                         let mut r =
-                            Run::new(String::new(), e.host.clone(), Scheduler::Systemd, e.time, i);
-                        r.unit = Some(unit.clone());
-                        r.command = Some(unit.clone());
+                            Run::new(names.get(""), e.host.clone(), Scheduler::Systemd, e.time, i);
+                        r.unit = Some(names.get(&unit));
+                        r.command = Some(names.get(&unit));
                         open.insert(key.clone(), unit_runs.len());
                         unit_runs.push(r);
                         unit_runs.len() - 1
@@ -967,7 +1054,7 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
                 };
                 let r = &mut unit_runs[ri];
                 if r.unit.is_none() {
-                    r.unit = Some(unit.clone());
+                    r.unit = Some(names.get(&unit));
                 }
                 r.evidence.push(i);
                 match msg {
@@ -992,17 +1079,17 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>) {
         let Some(unit) = r.unit.clone() else {
             // Never tied to a unit: a job only when the config names it.
             if let Some(j) = r.command.as_deref().and_then(|d| cfg.job_for(d)) {
-                r.job = j.name.clone();
+                r.job = names.get(&j.name);
                 runs.push(r);
             }
             continue;
         };
-        let h = host_key(&r.host);
+        let h = host_key(r.host.as_deref());
         let desc = r.command.clone();
         let named =
             cfg.job_for(&unit).is_some() || cfg.job_named(&jobname::from_unit(&unit)).is_some();
-        if named || timers.contains(unit.as_str()) || qualified.contains(&(h, unit.clone())) {
-            r.job = unit_job_name(cfg, &unit, desc.as_deref());
+        if named || timers.contains(&*unit) || qualified.contains(&(h, unit.to_string())) {
+            r.job = names.get(&unit_job_name(cfg, &unit, desc.as_deref()));
             r.command = Some(unit);
             runs.push(r);
         }
@@ -1019,10 +1106,13 @@ fn missed_runs(
     let mut out = Vec::new();
     for job in &cfg.jobs {
         let Some(sched) = &job.schedule else { continue };
-        let mine: Vec<&Run> = runs.iter().filter(|r| r.job == job.name).collect();
+        let mine: Vec<&Run> = runs.iter().filter(|r| *r.job == *job.name).collect();
         let mut hosts: BTreeSet<String> = job.hosts.iter().cloned().collect();
         if hosts.is_empty() {
-            hosts = mine.iter().filter_map(|r| r.host.clone()).collect();
+            hosts = mine
+                .iter()
+                .filter_map(|r| r.host.as_deref().map(str::to_string))
+                .collect();
         }
         if hosts.is_empty() {
             hosts = coverage.keys().filter(|h| !h.is_empty()).cloned().collect();
@@ -1054,14 +1144,20 @@ fn missed_runs(
                 if starts.get(i).is_some_and(|t| *t <= hi) {
                     continue;
                 }
-                let mut r = Run::new(job.name.clone(), Some(host.clone()), kind, s, 0);
+                let mut r = Run::new(
+                    job.name.as_str().into(),
+                    Some(host.as_str().into()),
+                    kind,
+                    s,
+                    0,
+                );
                 r.evidence.clear();
                 r.ends_expected = false;
-                r.missed = Some(Missed {
+                r.missed = Some(Box::new(Missed {
                     schedule: job.schedule_text.clone().unwrap_or_default(),
                     grace: job.grace,
                     config_line: job.schedule_line,
-                });
+                }));
                 out.push(r);
             }
         }
@@ -1096,7 +1192,7 @@ mod tests {
             ev(0, 6, "z"),
         ];
         let out = prepare(events);
-        let got: Vec<(u64, &str)> = out.iter().map(|e| (e.loc.line, e.text.as_str())).collect();
+        let got: Vec<(u64, &str)> = out.iter().map(|e| (e.loc.line, &*e.text)).collect();
         assert_eq!(got, vec![(6, "z"), (2, "a"), (5, "x"), (3, "b"), (1, "c")]);
     }
 }

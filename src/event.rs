@@ -8,6 +8,25 @@
 
 use chrono::{DateTime, Utc};
 
+/// A name many events and runs share (host, job, user, command, unit):
+/// one allocation for all of them.
+pub type Name = std::sync::Arc<str>;
+
+/// Hands out one shared [`Name`] per distinct string.
+#[derive(Debug, Default)]
+pub struct Names(rustc_hash::FxHashSet<Name>);
+
+impl Names {
+    pub fn get(&mut self, s: &str) -> Name {
+        if let Some(n) = self.0.get(s) {
+            return n.clone();
+        }
+        let n: Name = s.into();
+        self.0.insert(n.clone());
+        n
+    }
+}
+
 /// Index of an input in the report's `inputs[]` list.
 pub type SourceId = u32;
 
@@ -185,10 +204,10 @@ pub enum Kind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Event {
     pub time: DateTime<Utc>,
-    pub host: Option<String>,
+    pub host: Option<Name>,
     pub kind: Kind,
     pub loc: Location,
     /// The line as read (lossy UTF-8, unredacted: redaction happens once,
     /// when the report is built).
-    pub text: String,
+    pub text: Box<str>,
 }

@@ -8,7 +8,7 @@
 //! without a timestamp belongs to the one before it.
 
 use crate::config::Config;
-use crate::event::{Event, JobFact, Kind, Location};
+use crate::event::{Event, JobFact, Kind, Location, Names};
 use crate::formats::joblog::JobLogReader;
 use crate::formats::{self, Counts, InputKind, slack};
 use crate::input::{self, Block, BlockReader, Source};
@@ -103,6 +103,8 @@ pub fn read_source(cfg: &Config, src: &Source) -> Result<SourceOut, String> {
         }
         out.error = Some(why);
     }
+    // The vector grew by doubling: give back what it will never use.
+    out.events.shrink_to_fit();
     Ok(out)
 }
 
@@ -147,6 +149,7 @@ fn read_scheduler(
 ) -> std::io::Result<()> {
     let mut reader = BlockReader::new(r);
     let mut res = resolver(cfg, src);
+    let mut hosts = Names::default();
     let mut line_base: u64 = 0;
     let threads = rayon::current_num_threads() * 2;
     let facts = &cfg.facts;
@@ -167,7 +170,7 @@ fn read_scheduler(
             line_base += 1;
         }
         for chunk in chunks {
-            absorb_chunk(out, src, &mut res, chunk, line_base);
+            absorb_chunk(out, src, &mut res, &mut hosts, chunk, line_base);
             line_base = out.counts.lines;
         }
         next = following?;
@@ -179,6 +182,7 @@ fn absorb_chunk(
     out: &mut SourceOut,
     src: &Source,
     res: &mut Resolver,
+    hosts: &mut Names,
     chunk: formats::ChunkOut,
     base: u64,
 ) {
@@ -194,13 +198,13 @@ fn absorb_chunk(
                 out.see(time);
                 out.events.push(Event {
                     time,
-                    host: p.host,
+                    host: p.host.as_deref().map(|h| hosts.get(h)),
                     kind: p.kind,
                     loc: Location {
                         source: src.id,
                         line,
                     },
-                    text: p.text,
+                    text: p.text.into_boxed_str(),
                 });
             }
             None if bad_line != Some(line) => {
@@ -285,7 +289,7 @@ fn read_slack(
                     source: src.id,
                     line,
                 },
-                text: text.to_string(),
+                text: text.into(),
             });
         }
         Err(why) => {
@@ -326,7 +330,7 @@ fn read_job_log(
             fact,
         },
         loc,
-        text: text.to_string(),
+        text: text.into(),
     };
     each_line(r, out, |out, line, text| {
         let loc = Location {
@@ -374,7 +378,7 @@ fn read_job_log(
                 None => waiting.push(Waiting {
                     loc,
                     fact: Some(fact),
-                    text: text.to_string(),
+                    text: text.into(),
                 }),
             }
         }
@@ -385,7 +389,7 @@ fn read_job_log(
             waiting.push(Waiting {
                 loc,
                 fact: None,
-                text: text.to_string(),
+                text: text.into(),
             });
         }
     })?;
