@@ -37,7 +37,8 @@ pub struct Analysis {
     plan: Plan,
     results: Vec<SourceOut>,
     events: Vec<crate::event::Event>,
-    runs: Vec<(correlate::Run, classify::Verdict)>,
+    runs: Vec<correlate::Run>,
+    verdicts: Vec<classify::Verdict>,
     unmatched_slack: Vec<usize>,
     config_path: Option<String>,
     zone: String,
@@ -61,6 +62,7 @@ impl Analysis {
                 .collect(),
             events: &self.events,
             runs: &self.runs,
+            verdicts: &self.verdicts,
             unmatched_slack: &self.unmatched_slack,
             skipped: &self.plan.skipped,
             warnings: &[],
@@ -71,9 +73,9 @@ impl Analysis {
 
     /// Whether any run falls in one of `cats`.
     pub fn any_in(&self, cats: &[Category]) -> bool {
-        self.runs
+        self.verdicts
             .iter()
-            .any(|(_, v)| v.categories.iter().any(|c| cats.contains(c)))
+            .any(|v| v.categories.iter().any(|c| cats.contains(c)))
     }
 
     /// The whole report, every run built.
@@ -143,23 +145,19 @@ fn assemble(
     let events = correlate::prepare(all);
     timing.lap("sort");
     let paths: Vec<String> = plan.sources.iter().map(|s| s.display.clone()).collect();
-    let corr = correlate::correlate(&events, cfg, &paths);
+    let mut corr = correlate::correlate(&events, cfg, &paths);
     timing.lap("correlate");
     let ctx = Context {
         jobs_with_slack: &corr.jobs_with_slack,
         input_end,
     };
-    let runs: Vec<_> = corr
-        .runs
-        .into_iter()
-        .filter(|r| {
-            cfg.since.is_none_or(|s| r.started_at >= s)
-                && cfg.until.is_none_or(|u| r.started_at < u)
-        })
-        .map(|r| {
-            let v = classify::classify(&r, &events, cfg, &ctx);
-            (r, v)
-        })
+    let mut runs = std::mem::take(&mut corr.runs);
+    runs.retain(|r| {
+        cfg.since.is_none_or(|s| r.started_at >= s) && cfg.until.is_none_or(|u| r.started_at < u)
+    });
+    let verdicts: Vec<_> = runs
+        .par_iter()
+        .map(|r| classify::classify(r, &events, cfg, &ctx))
         .collect();
     timing.lap("classify");
     Analysis {
@@ -167,6 +165,7 @@ fn assemble(
         results,
         events,
         runs,
+        verdicts,
         unmatched_slack: corr.unmatched_slack,
         config_path: cfg.config_path.as_ref().map(|p| p.display().to_string()),
         zone: cfg.zone.name().to_string(),

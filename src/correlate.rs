@@ -657,7 +657,23 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             None => orphan_output.entry(job).or_default().push(i),
         }
     }
-    // Output no scheduler run holds: runs seen only in their job log.
+    // Output no scheduler run holds: runs seen only in their job log. At most
+    // one run per segment start, exit status or job.
+    let bound = orphan_output.len()
+        + orphan_output
+            .values()
+            .flatten()
+            .filter(|&&i| {
+                matches!(
+                    events[i].kind,
+                    Kind::Job {
+                        fact: JobFact::SegmentStart | JobFact::Exit(_),
+                        ..
+                    }
+                )
+            })
+            .count();
+    runs.reserve_exact(bound);
     for (job, evs) in orphan_output {
         let mut cur: Option<usize> = None;
         let mut after_exit = false;
@@ -787,6 +803,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
 
     // 5. Missed runs.
     let missed = missed_runs(cfg, &runs, &c.coverage);
+    runs.reserve_exact(missed.len());
     runs.extend(missed);
 
     let next = next_starts(&runs);
@@ -1075,6 +1092,8 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>, names: &
             }
         }
     }
+    // Exactly (a full vector would double): run vectors are large.
+    runs.reserve_exact(unit_runs.len());
     for mut r in unit_runs {
         let Some(unit) = r.unit.clone() else {
             // Never tied to a unit: a job only when the config names it.

@@ -53,6 +53,10 @@ fn unit_event(unit: String, desc: Option<String>, msg: UnitMsg) -> Option<Kind> 
     if !unit.is_empty() && !unit.ends_with(".service") {
         return None;
     }
+    // Per-user service managers start with every login: never jobs.
+    if unit.starts_with("user@") || unit.starts_with("user-runtime-dir@") {
+        return None;
+    }
     // Old systemd names login sessions and user managers by description
     // only; they are never jobs, and they are most of its lines.
     if unit.is_empty()
@@ -296,6 +300,17 @@ mod tests {
             ),
             (
                 "Reached target multi-user.target - Multi-User System.",
+                None,
+            ),
+            // login sessions and user managers, both wordings: never jobs
+            ("Started Session 123 of User deploy.", None),
+            (
+                "Started session-123.scope - Session 123 of User deploy.",
+                None,
+            ),
+            ("session-123.scope: Deactivated successfully.", None),
+            (
+                "Starting user@1000.service - User Manager for UID 1000...",
                 None,
             ),
         ];

@@ -217,7 +217,9 @@ fn evidence_line(path: &str, line: u64, text: &str) -> EvidenceLine {
 pub struct Parts<'a> {
     pub inputs: Vec<InputOutcome<'a>>,
     pub events: &'a [Event],
-    pub runs: &'a [(Run, Verdict)],
+    pub runs: &'a [Run],
+    /// `verdicts[i]` is `runs[i]`'s.
+    pub verdicts: &'a [Verdict],
     pub unmatched_slack: &'a [usize],
     pub skipped: &'a [Skipped],
     pub warnings: &'a [String],
@@ -286,7 +288,7 @@ fn inputs_and_diagnostics(p: &Parts) -> (Vec<InputReport>, Diagnostics) {
 
 fn summary(p: &Parts) -> Summary {
     let mut summary = Summary::default();
-    for (_, v) in p.runs {
+    for v in p.verdicts {
         summary.runs += 1;
         summary.by_category.add(v.category());
     }
@@ -299,7 +301,7 @@ fn ids(p: &Parts) -> Vec<String> {
     let mut seen: rustc_hash::FxHashMap<String, u32> = Default::default();
     p.runs
         .iter()
-        .map(|(run, _)| {
+        .map(|run| {
             let base = format!(
                 "{}@{}@{}",
                 run.job,
@@ -315,7 +317,7 @@ fn ids(p: &Parts) -> Vec<String> {
 
 /// One run as every format shows it. Pure, so runs are built in parallel.
 fn run_report(p: &Parts, i: usize, id: &str) -> RunReport {
-    let (run, v) = &p.runs[i];
+    let (run, v) = (&p.runs[i], &p.verdicts[i]);
     let path = |src: u32| p.inputs[src as usize].source.display.as_str();
     // One line may be two events (a job log's last line is both the end
     // of its output and its exit status): show it once.
@@ -389,7 +391,7 @@ pub fn build(p: Parts) -> Report {
         .enumerate()
         .map(|(i, id)| run_report(&p, i, id))
         .collect();
-    let jobs = job_health(&runs, p.runs);
+    let jobs = job_health(&runs, p.verdicts);
     Report {
         schema_version: 1,
         inputs,
@@ -470,11 +472,11 @@ pub fn write_json(p: &Parts, w: &mut dyn std::io::Write, ndjson: bool) -> std::i
     Ok(())
 }
 
-fn job_health(runs: &[RunReport], raw: &[(Run, Verdict)]) -> Vec<JobHealth> {
+fn job_health(runs: &[RunReport], verdicts: &[Verdict]) -> Vec<JobHealth> {
     let mut by_job: BTreeMap<&str, JobHealth> = BTreeMap::new();
     // (job, host) → current streak.
     let mut streaks: BTreeMap<(&str, &str), u64> = BTreeMap::new();
-    for (r, (_, v)) in runs.iter().zip(raw) {
+    for (r, v) in runs.iter().zip(verdicts) {
         let h = by_job.entry(&r.job).or_insert_with(|| JobHealth {
             job: r.job.clone(),
             ..Default::default()
