@@ -26,25 +26,44 @@ impl Timing {
 
     fn lap(&mut self, what: &str) {
         if let Some(t) = self.0 {
-            eprintln!("timing: {what:<10} {:>8.3} s", t.elapsed().as_secs_f64());
+            // Resident memory now and at its peak (Linux), to see which phase
+            // holds the most.
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let field = |k: &str| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with(k))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .map_or(0, |kb| kb / 1024)
+            };
+            eprintln!(
+                "timing: {what:<10} {:>8.3} s  rss {:>5} MiB  peak {:>5} MiB",
+                t.elapsed().as_secs_f64(),
+                field("VmRSS:"),
+                field("VmHWM:")
+            );
             self.0 = Some(std::time::Instant::now());
         }
     }
 }
 
 /// Everything read, correlated and classified: what every format renders.
-pub struct Analysis {
+pub struct Analysis<'c> {
+    cfg: &'c Config,
     plan: Plan,
     results: Vec<SourceOut>,
     events: Vec<crate::event::Event>,
     runs: Vec<correlate::Run>,
-    verdicts: Vec<classify::Verdict>,
+    categories: Vec<classify::Categories>,
+    jobs_with_slack: std::collections::BTreeSet<String>,
+    input_end: Option<chrono::DateTime<Utc>>,
     unmatched_slack: Vec<usize>,
     config_path: Option<String>,
     zone: String,
 }
 
-impl Analysis {
+impl Analysis<'_> {
     /// The borrowed view the report renderers take.
     pub fn parts(&self) -> Parts<'_> {
         Parts {
@@ -62,7 +81,12 @@ impl Analysis {
                 .collect(),
             events: &self.events,
             runs: &self.runs,
-            verdicts: &self.verdicts,
+            categories: &self.categories,
+            cfg: self.cfg,
+            ctx: Context {
+                jobs_with_slack: &self.jobs_with_slack,
+                input_end: self.input_end,
+            },
             unmatched_slack: &self.unmatched_slack,
             skipped: &self.plan.skipped,
             warnings: &[],
@@ -73,9 +97,9 @@ impl Analysis {
 
     /// Whether any run falls in one of `cats`.
     pub fn any_in(&self, cats: &[Category]) -> bool {
-        self.verdicts
+        self.categories
             .iter()
-            .any(|v| v.categories.iter().any(|c| cats.contains(c)))
+            .any(|c| cats.iter().any(|f| c.contains(*f)))
     }
 
     /// The whole report, every run built.
@@ -85,7 +109,7 @@ impl Analysis {
 }
 
 /// Read, correlate and classify everything the config names.
-pub fn analyze(cfg: &Config, err: &mut dyn Write) -> Result<Analysis> {
+pub fn analyze<'c>(cfg: &'c Config, err: &mut dyn Write) -> Result<Analysis<'c>> {
     let mut timing = Timing::new();
     let plan = input::plan(cfg)?;
     for w in &plan.warnings {
@@ -125,12 +149,12 @@ pub fn analyze(cfg: &Config, err: &mut dyn Write) -> Result<Analysis> {
     Ok(assemble(cfg, plan, results, &mut timing))
 }
 
-fn assemble(
-    cfg: &Config,
+fn assemble<'c>(
+    cfg: &'c Config,
     plan: Plan,
     mut results: Vec<SourceOut>,
     timing: &mut Timing,
-) -> Analysis {
+) -> Analysis<'c> {
     let input_end = results.iter().filter_map(|r| r.latest).max();
     // Grow the largest input's events rather than copy them all again.
     let largest = (0..results.len()).max_by_key(|&i| results[i].events.len());
@@ -155,9 +179,9 @@ fn assemble(
     runs.retain(|r| {
         cfg.since.is_none_or(|s| r.started_at >= s) && cfg.until.is_none_or(|u| r.started_at < u)
     });
-    let verdicts: Vec<_> = runs
+    let categories: Vec<_> = runs
         .par_iter()
-        .map(|r| classify::classify(r, &events, cfg, &ctx))
+        .map(|r| classify::Categories::of(&classify::classify(r, &events, cfg, &ctx).categories))
         .collect();
     timing.lap("classify");
     Analysis {
@@ -165,10 +189,13 @@ fn assemble(
         results,
         events,
         runs,
-        verdicts,
+        categories,
+        jobs_with_slack: std::mem::take(&mut corr.jobs_with_slack),
+        input_end,
         unmatched_slack: corr.unmatched_slack,
         config_path: cfg.config_path.as_ref().map(|p| p.display().to_string()),
         zone: cfg.zone.name().to_string(),
+        cfg,
     }
 }
 

@@ -53,6 +53,33 @@ impl std::str::FromStr for Category {
     }
 }
 
+/// A run's categories as a set (one byte: kept for every run, while full
+/// verdicts are built only when a run is shown).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Categories(u8);
+
+impl Categories {
+    pub fn of(list: &[Category]) -> Categories {
+        Categories(list.iter().fold(0, |m, c| m | 1 << (*c as u8)))
+    }
+
+    /// In SPEC order.
+    pub fn iter(self) -> impl Iterator<Item = Category> {
+        Category::ALL
+            .into_iter()
+            .filter(move |c| self.0 & (1 << (*c as u8)) != 0)
+    }
+
+    /// The category a run is reported under: the first that applies.
+    pub fn first(self) -> Category {
+        self.iter().next().unwrap_or(Category::Ok)
+    }
+
+    pub fn contains(self, c: Category) -> bool {
+        self.0 & (1 << (c as u8)) != 0
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ExecStatus {

@@ -391,7 +391,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 let name = cfg
                     .job_for(job)
                     .map(|j| j.name.clone())
-                    .unwrap_or_else(|| job.clone());
+                    .unwrap_or_else(|| job.to_string());
                 let mut r = Run::new(
                     names.get(&name),
                     e.host.clone(),
@@ -420,10 +420,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             user,
         } = &e.kind
         {
-            opens
-                .entry(hk(e))
-                .or_default()
-                .push((i, *pid, user.as_str()));
+            opens.entry(hk(e)).or_default().push((i, *pid, &**user));
         }
     }
     let mut session_open: HashMap<(&str, u32), Few<DateTime<Utc>>> = HashMap::default();
@@ -514,7 +511,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                     |r| !r.session_closed,
                 );
                 let fallback = || {
-                    let list = by_user.get(&(h, user.as_str()))?;
+                    let list = by_user.get(&(h, &**user))?;
                     let (lo, hi) = match opened_at {
                         Some(o) => (o - Duration::seconds(2), (o + Duration::seconds(2)).min(t)),
                         None => (t - Duration::days(1), t),
@@ -544,7 +541,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 command,
                 status,
             } => {
-                let key = (h, user.as_str(), command.as_str());
+                let key = (h, &**user, &**command);
                 let found = latest_before(&runs, by_cmd.get(&key).map(Vec::as_slice), t, |r| {
                     r.exit.is_none() && !r.end_logged
                 })
@@ -575,7 +572,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             Kind::AnacronEnd { pid, job, outcome } => {
                 if let Some(r) = latest_before(
                     &runs,
-                    anacron.get(&(h, *pid, job.as_str())).map(Few::as_slice),
+                    anacron.get(&(h, *pid, &**job)).map(Few::as_slice),
                     t,
                     |r| !r.end_logged,
                 ) {
@@ -635,8 +632,8 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             }
             _ => continue,
         };
-        let hint = path_host_hint(paths, e, &runs, by_job.get(job.as_str()));
-        let found = by_job.get(job.as_str()).and_then(|list| {
+        let hint = path_host_hint(paths, e, &runs, by_job.get(&*job));
+        let found = by_job.get(&*job).and_then(|list| {
             let end =
                 list.partition_point(|&ri| runs[ri].started_at <= e.time + Duration::seconds(60));
             list[..end]
@@ -654,7 +651,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         });
         match found {
             Some(r) => add_fact(&mut runs[r], fact, i),
-            None => orphan_output.entry(job).or_default().push(i),
+            None => orphan_output.entry(job.to_string()).or_default().push(i),
         }
     }
     // Output no scheduler run holds: runs seen only in their job log. At most
@@ -967,7 +964,7 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>, names: &
                 timers.insert(service);
                 continue;
             }
-            Kind::Unit { unit, desc, msg } => (unit, desc, msg),
+            Kind::Unit(u) => (&u.unit, &u.desc, &u.msg),
             _ => continue,
         };
         let mut unit = unit.clone();

@@ -127,6 +127,15 @@ pub enum JobFact {
     SegmentEnd,
 }
 
+/// A systemd message about `unit` (or about a description, when old systemd
+/// logged no unit name: then `unit` is empty and `desc` is set).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnitEvent {
+    pub unit: String,
+    pub desc: Option<String>,
+    pub msg: UnitMsg,
+}
+
 /// What an event says.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -138,40 +147,32 @@ pub enum Kind {
         sched: Scheduler,
         pid: u32,
         parent: Option<u32>,
-        user: String,
-        command: String,
+        user: Name,
+        command: Name,
     },
     /// `(user) END (command)` / `(user) CMDEND (command)` / dcron `exit status`.
     CronEnd {
-        user: String,
-        command: String,
+        user: Name,
+        command: Name,
         status: Option<i32>,
     },
     /// `(CRON) error (grandchild #P failed with exit status S)` or
     /// `… terminated by signal N)`.
     CronGrandchild { child: u32, outcome: Outcome },
     /// `pam_unix(cron:session): session opened|closed for user U`.
-    CronSession {
-        pid: u32,
-        opened: bool,
-        user: String,
-    },
+    CronSession { pid: u32, opened: bool, user: Name },
     /// MAIL / No MTA / other per-run cron notes logged by the run's parent.
     CronNote { pid: u32 },
     /// cronie `(user) CMDOUT (text)`: the job's output in syslog.
     CronOutput { user: String, text: String },
     /// busybox `USER u pid N cmd command`.
-    BusyboxCmd {
-        pid: u32,
-        user: String,
-        command: String,
-    },
+    BusyboxCmd { pid: u32, user: Name, command: Name },
     /// anacron `Job `X' started`.
-    AnacronStart { pid: u32, job: String },
+    AnacronStart { pid: u32, job: Name },
     /// anacron `Job `X' terminated…`.
     AnacronEnd {
         pid: u32,
-        job: String,
+        job: Name,
         outcome: Outcome,
     },
     /// run-parts `starting X` / `finished X` in directory `dir`.
@@ -180,13 +181,9 @@ pub enum Kind {
         step: String,
         finished: bool,
     },
-    /// A systemd message about `unit` (or about a description, when old
-    /// systemd logged no unit name: then `unit` is empty and `desc` is set).
-    Unit {
-        unit: String,
-        desc: Option<String>,
-        msg: UnitMsg,
-    },
+    /// A systemd message about a unit (boxed: rarer and larger than the
+    /// cron events every run has).
+    Unit(Box<UnitEvent>),
     /// A `.timer` unit seen in the input (makes its service a job).
     Timer { service: String },
     /// Journal entry of a unit's own process: job output.
@@ -195,9 +192,29 @@ pub enum Kind {
     /// for the host, never a run.
     Context,
     /// A job log line.
-    Job { job: String, fact: JobFact },
+    Job { job: Name, fact: JobFact },
     /// A Slack log record.
     Slack(Box<SlackAttempt>),
+}
+
+impl Kind {
+    /// Replace the names this event carries by the shared ones of `names`:
+    /// thousands of lines name the same user, command and job.
+    pub fn share_names(&mut self, names: &mut Names) {
+        match self {
+            Kind::CronCmd { user, command, .. }
+            | Kind::CronEnd { user, command, .. }
+            | Kind::BusyboxCmd { user, command, .. } => {
+                *user = names.get(user);
+                *command = names.get(command);
+            }
+            Kind::CronSession { user, .. } => *user = names.get(user),
+            Kind::AnacronStart { job, .. }
+            | Kind::AnacronEnd { job, .. }
+            | Kind::Job { job, .. } => *job = names.get(job),
+            _ => {}
+        }
+    }
 }
 
 /// One recognised line.

@@ -149,7 +149,7 @@ fn read_scheduler(
 ) -> std::io::Result<()> {
     let mut reader = BlockReader::new(r);
     let mut res = resolver(cfg, src);
-    let mut hosts = Names::default();
+    let mut names = Names::default();
     let mut line_base: u64 = 0;
     let threads = rayon::current_num_threads() * 2;
     let facts = &cfg.facts;
@@ -170,7 +170,7 @@ fn read_scheduler(
             line_base += 1;
         }
         for chunk in chunks {
-            absorb_chunk(out, src, &mut res, &mut hosts, chunk, line_base);
+            absorb_chunk(out, src, &mut res, &mut names, chunk, line_base);
             line_base = out.counts.lines;
         }
         next = following?;
@@ -182,7 +182,7 @@ fn absorb_chunk(
     out: &mut SourceOut,
     src: &Source,
     res: &mut Resolver,
-    hosts: &mut Names,
+    names: &mut Names,
     chunk: formats::ChunkOut,
     base: u64,
 ) {
@@ -198,8 +198,12 @@ fn absorb_chunk(
                 out.see(time);
                 out.events.push(Event {
                     time,
-                    host: p.host.as_deref().map(|h| hosts.get(h)),
-                    kind: p.kind,
+                    host: p.host.as_deref().map(|h| names.get(h)),
+                    kind: {
+                        let mut k = p.kind;
+                        k.share_names(names);
+                        k
+                    },
                     loc: Location {
                         source: src.id,
                         line,
@@ -312,7 +316,7 @@ fn read_job_log(
     r: Box<dyn Read + Send>,
     out: &mut SourceOut,
 ) -> std::io::Result<()> {
-    let job = src.job.clone().unwrap_or_default();
+    let job: crate::event::Name = src.job.as_deref().unwrap_or_default().into();
     let mut res = resolver(cfg, src);
     let mut reader = JobLogReader::new(&cfg.facts);
     let mut cur: Option<DateTime<Utc>> = None;

@@ -84,20 +84,20 @@ fn parse_cron(sched: Scheduler, pid: u32, msg: &str) -> Option<Kind> {
                 sched,
                 pid: job,
                 parent: Some(pid),
-                user: user.to_string(),
-                command: cmd.to_string(),
+                user: user.into(),
+                command: cmd.into(),
             },
             None => Kind::CronCmd {
                 sched,
                 pid,
                 parent: None,
-                user: user.to_string(),
-                command: cmd.to_string(),
+                user: user.into(),
+                command: cmd.into(),
             },
         },
         ("END" | "CMDEND", Some(cmd)) => Kind::CronEnd {
-            user: user.to_string(),
-            command: job_pid(cmd).map_or(cmd, |(_, c)| c).to_string(),
+            user: user.into(),
+            command: job_pid(cmd).map_or(cmd, |(_, c)| c).into(),
             status: None,
         },
         ("CMDOUT", Some(text)) => Kind::CronOutput {
@@ -165,7 +165,11 @@ fn parse_session(pid: u32, msg: &str) -> Option<Kind> {
         .chars()
         .take_while(|c| !matches!(c, ' ' | '('))
         .collect();
-    Some(Kind::CronSession { pid, opened, user })
+    Some(Kind::CronSession {
+        pid,
+        opened,
+        user: user.into(),
+    })
 }
 
 /// busybox: `root pid  123 cmd command` (after `USER `; pid space-padded).
@@ -176,8 +180,8 @@ fn parse_busybox(rest: &str) -> Option<Kind> {
     let command = rest.strip_prefix("cmd ")?;
     Some(Kind::BusyboxCmd {
         pid: pid.parse().ok()?,
-        user: user.to_string(),
-        command: command.to_string(),
+        user: user.into(),
+        command: command.into(),
     })
 }
 
@@ -191,8 +195,8 @@ fn parse_dcron_start(rest: &str) -> Option<Kind> {
         sched: Scheduler::Cron,
         pid: pid.parse().ok()?,
         parent: None,
-        user: user.to_string(),
-        command: command.to_string(),
+        user: user.into(),
+        command: command.into(),
     })
 }
 
@@ -201,8 +205,8 @@ fn parse_dcron_exit(rest: &str) -> Option<Kind> {
     let (status, rest) = rest.split_once(" from user ")?;
     let (user, command) = rest.split_once(' ').unwrap_or((rest, ""));
     Some(Kind::CronEnd {
-        user: user.to_string(),
-        command: command.to_string(),
+        user: user.into(),
+        command: command.into(),
         status: Some(status.trim().parse().ok()?),
     })
 }
@@ -217,7 +221,10 @@ fn parse_anacron(pid: u32, msg: &str) -> Kind {
     let job = rest[..q].to_string();
     let tail = rest[q + 1..].trim_start();
     if tail.starts_with("started") {
-        return Kind::AnacronStart { pid, job };
+        return Kind::AnacronStart {
+            pid,
+            job: job.into(),
+        };
     }
     let Some(t) = tail.strip_prefix("terminated") else {
         return Kind::Context;
@@ -236,7 +243,11 @@ fn parse_anacron(pid: u32, msg: &str) -> Kind {
     } else {
         Outcome::Ok
     };
-    Kind::AnacronEnd { pid, job, outcome }
+    Kind::AnacronEnd {
+        pid,
+        job: job.into(),
+        outcome,
+    }
 }
 
 /// Debian: ident `run-parts(/etc/cron.daily)`, message `starting logrotate`;

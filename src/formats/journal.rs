@@ -82,10 +82,10 @@ pub fn parse(line: &str, facts: &Facts) -> Verdict {
     if let Some(mut kind) = scheduler_message(ident, pid, &msg) {
         // Old systemd names only the description in its lines; the journal
         // adds the unit in `UNIT`.
-        if let Kind::Unit { unit, .. } = &mut kind {
-            if unit.is_empty() {
+        if let Kind::Unit(ev) = &mut kind {
+            if ev.unit.is_empty() {
                 if let Some(u) = field(&obj, "UNIT").or_else(|| field(&obj, "USER_UNIT")) {
-                    *unit = u.to_string();
+                    ev.unit = u.to_string();
                 }
             }
         }
@@ -116,7 +116,7 @@ pub fn parse(line: &str, facts: &Facts) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{JobFact, Outcome, Scheduler, UnitMsg};
+    use crate::event::{JobFact, Outcome, Scheduler, UnitEvent, UnitMsg};
 
     #[test]
     fn journal_entries() {
@@ -148,11 +148,11 @@ mod tests {
         };
         assert_eq!(
             p.kind,
-            Kind::Unit {
+            Kind::Unit(Box::new(UnitEvent {
                 unit: "backup.service".into(),
                 desc: None,
                 msg: UnitMsg::End(Outcome::Failed("exit-code".into()))
-            }
+            }))
         );
         // old systemd: description only, UNIT names it
         let line = r#"{"__REALTIME_TIMESTAMP":"1764734400000000","_HOSTNAME":"web-01","SYSLOG_IDENTIFIER":"systemd","_PID":"1","UNIT":"backup.service","MESSAGE":"Starting Nightly backup..."}"#;
@@ -160,7 +160,7 @@ mod tests {
             panic!()
         };
         assert!(
-            matches!(p.kind, Kind::Unit { ref unit, msg: UnitMsg::Starting, .. } if unit == "backup.service")
+            matches!(p.kind, Kind::Unit(ref u) if u.unit == "backup.service" && u.msg == UnitMsg::Starting)
         );
         // a unit's own output with a fact
         let line = r#"{"__REALTIME_TIMESTAMP":"1764734404000000","_HOSTNAME":"web-01","SYSLOG_IDENTIFIER":"backup.sh","_PID":"777","_SYSTEMD_UNIT":"backup.service","MESSAGE":"pg_dump: error: connection refused; exit code 2"}"#;

@@ -5,7 +5,7 @@
 //! description (`Starting Nightly backup...`), and name the unit only in
 //! `U: …` lines. Both are parsed here; `correlate` ties descriptions to units.
 
-use crate::event::{Kind, Outcome, UnitMsg};
+use crate::event::{Kind, Outcome, UnitEvent, UnitMsg};
 
 const UNIT_SUFFIXES: [&str; 11] = [
     ".service",
@@ -68,7 +68,7 @@ fn unit_event(unit: String, desc: Option<String>, msg: UnitMsg) -> Option<Kind> 
     {
         return None;
     }
-    Some(Kind::Unit { unit, desc, msg })
+    Some(Kind::Unit(Box::new(UnitEvent { unit, desc, msg })))
 }
 
 /// Parse a message logged by `systemd` (pid 1 or a user instance).
@@ -172,11 +172,11 @@ mod tests {
     use super::*;
 
     fn unit(u: &str, d: Option<&str>, msg: UnitMsg) -> Option<Kind> {
-        Some(Kind::Unit {
+        Some(Kind::Unit(Box::new(UnitEvent {
             unit: u.into(),
             desc: d.map(Into::into),
             msg,
-        })
+        })))
     }
 
     #[test]

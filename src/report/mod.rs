@@ -12,7 +12,7 @@ pub mod html;
 pub mod markdown;
 pub mod table;
 
-use crate::classify::{Category, Verdict};
+use crate::classify::{Categories, Category};
 use crate::correlate::Run;
 use crate::event::Event;
 use crate::formats::Counts;
@@ -218,8 +218,12 @@ pub struct Parts<'a> {
     pub inputs: Vec<InputOutcome<'a>>,
     pub events: &'a [Event],
     pub runs: &'a [Run],
-    /// `verdicts[i]` is `runs[i]`'s.
-    pub verdicts: &'a [Verdict],
+    /// `categories[i]` is `runs[i]`'s.
+    pub categories: &'a [Categories],
+    /// What classifying a run needs: a verdict is built when its run is
+    /// shown, not kept for every run.
+    pub cfg: &'a crate::config::Config,
+    pub ctx: crate::classify::Context<'a>,
     pub unmatched_slack: &'a [usize],
     pub skipped: &'a [Skipped],
     pub warnings: &'a [String],
@@ -288,9 +292,9 @@ fn inputs_and_diagnostics(p: &Parts) -> (Vec<InputReport>, Diagnostics) {
 
 fn summary(p: &Parts) -> Summary {
     let mut summary = Summary::default();
-    for v in p.verdicts {
+    for c in p.categories {
         summary.runs += 1;
-        summary.by_category.add(v.category());
+        summary.by_category.add(c.first());
     }
     summary
 }
@@ -317,7 +321,8 @@ fn ids(p: &Parts) -> Vec<String> {
 
 /// One run as every format shows it. Pure, so runs are built in parallel.
 fn run_report(p: &Parts, i: usize, id: &str) -> RunReport {
-    let (run, v) = (&p.runs[i], &p.verdicts[i]);
+    let run = &p.runs[i];
+    let v = &crate::classify::classify(run, p.events, p.cfg, &p.ctx);
     let path = |src: u32| p.inputs[src as usize].source.display.as_str();
     // One line may be two events (a job log's last line is both the end
     // of its output and its exit status): show it once.
@@ -391,7 +396,7 @@ pub fn build(p: Parts) -> Report {
         .enumerate()
         .map(|(i, id)| run_report(&p, i, id))
         .collect();
-    let jobs = job_health(&runs, p.verdicts);
+    let jobs = job_health(&runs, p.categories);
     Report {
         schema_version: 1,
         inputs,
@@ -472,21 +477,21 @@ pub fn write_json(p: &Parts, w: &mut dyn std::io::Write, ndjson: bool) -> std::i
     Ok(())
 }
 
-fn job_health(runs: &[RunReport], verdicts: &[Verdict]) -> Vec<JobHealth> {
+fn job_health(runs: &[RunReport], categories: &[Categories]) -> Vec<JobHealth> {
     let mut by_job: BTreeMap<&str, JobHealth> = BTreeMap::new();
     // (job, host) → current streak.
     let mut streaks: BTreeMap<(&str, &str), u64> = BTreeMap::new();
-    for (r, v) in runs.iter().zip(verdicts) {
+    for (r, c) in runs.iter().zip(categories) {
         let h = by_job.entry(&r.job).or_insert_with(|| JobHealth {
             job: r.job.clone(),
             ..Default::default()
         });
         h.runs += 1;
-        h.by_category.add(v.category());
+        h.by_category.add(c.first());
         let host = r.host.as_deref().unwrap_or("-");
         let streak = streaks.entry((&r.job, host)).or_insert(0);
         // Runs are in start order, so this walks each job's history forwards.
-        if v.category() == Category::Ok {
+        if c.first() == Category::Ok {
             *streak = 0;
             h.last_ok = Some(r.started_at.clone());
         } else {
