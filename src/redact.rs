@@ -71,31 +71,43 @@ pub fn redact(s: &str) -> String {
 
 /// Literals at least one of which every secret pattern needs: most texts
 /// hold none, and are passed over with one scan instead of every regex.
-static TRIGGERS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build([
-            "xox",
-            "xapp-",
-            "hooks.slack.com",
-            "authorization",
-            "bearer",
-            "sk-",
-            "akia",
-            "asia",
-            "://",
-            "key",
-            "token",
-            "secret",
-            "passw",
-            "private-",
-        ])
-        .unwrap()
+static TRIGGERS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
+    // Literals whose secrets are case-sensitive, then the keywords of the
+    // case-insensitive rules in the spellings configs, headers and code use
+    // (lower, Title, UPPER; `camelCase` names end in a Title word): a packed
+    // SIMD search, several times faster than a case-folding automaton.
+    let mut pats: Vec<String> = [
+        "xox",
+        "xapp-",
+        "hooks.slack.com",
+        "HOOKS.SLACK.COM",
+        "sk-",
+        "AKIA",
+        "ASIA",
+        "://",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for w in [
+        "authorization",
+        "bearer",
+        "key",
+        "token",
+        "secret",
+        "passw",
+        "private-",
+    ] {
+        let title = format!("{}{}", w[..1].to_ascii_uppercase(), &w[1..]);
+        pats.extend([w.to_string(), title, w.to_ascii_uppercase()]);
+    }
+    pats.push("PassW".into());
+    aho_corasick::packed::Searcher::new(pats).expect("a packed searcher for the CPU")
 });
 
 /// As [`redact`], borrowing when there is nothing to hide.
 pub fn redact_cow(s: &str) -> Cow<'_, str> {
-    if !TRIGGERS.is_match(s) {
+    if TRIGGERS.find(s).is_none() {
         return Cow::Borrowed(s);
     }
     let mut out: Cow<'_, str> = Cow::Borrowed(s);
@@ -196,6 +208,9 @@ mod tests {
             "\"client_secret\": \"abcd1234\"",
             "X-Api-Key: abcd1234",
             "PRIVATE-TOKEN: abcd1234",
+            "apiKey=abcd1234",
+            "API_KEY=abcd1234",
+            "userPassWord=abcd1234",
         ] {
             assert_ne!(redact(s), s, "{s}");
         }

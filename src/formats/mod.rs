@@ -19,7 +19,6 @@ pub mod systemd;
 
 use crate::event::Kind;
 use crate::time::Stamp;
-use aho_corasick::AhoCorasick;
 use joblog::Facts;
 use std::sync::LazyLock;
 
@@ -118,12 +117,32 @@ pub struct ChunkOut {
 }
 
 /// Literal prefilter: a scheduler line holds one of these somewhere.
-static PREFILTER: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-        .build(["cron", "CRON", "Cron", "systemd", "run-parts"])
-        .unwrap()
+/// A packed (SIMD, "Teddy") searcher: it verifies its own candidates, so a
+/// buffer with many matches is not walked byte by byte by an automaton.
+static PREFILTER: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
+    aho_corasick::packed::Config::new()
+        .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+        .builder()
+        .extend(["cron", "CRON", "Cron", "systemd", "run-parts"])
+        .build()
+        .expect("the CPU has SSSE3 or AVX2, or the generic Teddy applies")
 });
+
+/// Index of `systemd` among [`PREFILTER`]'s patterns.
+const SYSTEMD: usize = 3;
+
+static SYSTEMD_WORDS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
+    aho_corasick::packed::Searcher::new([
+        ".service", ".timer", "Start", "Finished", "Failed", "Unit ", " failed.",
+    ])
+    .expect("a packed searcher for the CPU")
+});
+
+/// Could a line from systemd say anything about a job? (See
+/// `systemd::parse` for what it must then say.)
+fn systemd_may_matter(line: &[u8]) -> bool {
+    SYSTEMD_WORDS.find(line).is_some()
+}
 
 /// Cheap framing test for a line the prefilter skipped: a month or weekday
 /// name, an ISO date, or `<PRI>` at the start.
@@ -159,7 +178,11 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
         from = memchr::memchr(b'\n', &chunk[at..]).map_or(chunk.len(), |i| at + i + 1);
     }
     let mut bad = bad_lines.into_iter().peekable();
-    let mut hits = PREFILTER.find_iter(chunk).map(|m| m.start()).peekable();
+    // (start, end, is the match `systemd`?) of every prefilter match.
+    let mut hits = PREFILTER
+        .find_iter(chunk)
+        .map(|m| (m.start(), m.end(), m.pattern().as_usize() == SYSTEMD))
+        .peekable();
     let mut last_framed: Option<(usize, usize)> = None;
     let mut pos = 0;
     let mut idx: u64 = 0;
@@ -170,13 +193,24 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
             line = &line[..line.len() - 1];
         }
         let mut hit = false;
-        while let Some(&m) = hits.peek() {
-            if m < pos {
-                hits.next();
-            } else {
-                hit = m < end;
+        // Whether a cron-family pattern is on this line, or only `systemd`
+        // (which may be part of a host name).
+        let mut cron_hit = false;
+        while let Some(&(m, _, systemd)) = hits.peek() {
+            if m >= end {
                 break;
             }
+            if m >= pos {
+                hit = true;
+                cron_hit |= !systemd;
+            }
+            hits.next();
+        }
+        // Most of systemd's lines are about sessions, slices and scopes:
+        // one naming no service or timer, and starting or finishing
+        // nothing, cannot be about a job and is noise without parsing.
+        if hit && !cron_hit && !systemd_may_matter(line) {
+            hit = false;
         }
         out.counts.lines += 1;
         let invalid = bad.peek() == Some(&pos);

@@ -28,47 +28,56 @@ fn is_unit(s: &str) -> bool {
             .any(|suf| s.len() > suf.len() && s.ends_with(suf))
 }
 
-/// `U - Desc` (new) or `Desc` (old) → (unit, description).
-fn unit_and_desc(s: &str) -> (String, Option<String>) {
+/// `U - Desc` (new) or `Desc` (old) → (unit, description), borrowed.
+fn unit_and_desc(s: &str) -> (&str, Option<&str>) {
     if let Some((u, d)) = s.split_once(" - ") {
         if is_unit(u) {
-            return (u.to_string(), Some(d.to_string()));
+            return (u, Some(d));
         }
     }
     if is_unit(s) {
-        return (s.to_string(), None);
+        return (s, None);
     }
-    (String::new(), Some(s.to_string()))
+    ("", Some(s))
 }
 
-/// The event for a message about `unit`; `None` for units that are never a
-/// job (scopes, slices, mounts, devices, targets, sockets…), which make most
-/// of systemd's lines.
-fn unit_event(unit: String, desc: Option<String>, msg: UnitMsg) -> Option<Kind> {
+/// Whether a message about `unit` (or, when `unit` is empty, about `desc`)
+/// can be about a job. Most of systemd's lines are about scopes, slices,
+/// mounts, login sessions and user managers, which never are: they are
+/// turned away here, before anything is copied.
+fn may_be_job(unit: &str, desc: Option<&str>) -> bool {
+    if unit.is_empty() {
+        // Old systemd names login sessions and user managers by
+        // description only.
+        return !desc.is_some_and(|d| {
+            d.starts_with("Session ")
+                || d.starts_with("User Manager for UID")
+                || d.starts_with("User Runtime Directory")
+        });
+    }
+    // Per-user service managers start with every login.
+    (unit.ends_with(".service")
+        && !unit.starts_with("user@")
+        && !unit.starts_with("user-runtime-dir@"))
+        || unit.ends_with(".timer")
+}
+
+/// The event for a message about a unit, or `None` when it cannot be about
+/// a job.
+fn unit_event(unit: &str, desc: Option<&str>, msg: impl FnOnce() -> UnitMsg) -> Option<Kind> {
+    if !may_be_job(unit, desc) {
+        return None;
+    }
     if let Some(service) = unit.strip_suffix(".timer") {
         return Some(Kind::Timer {
             service: format!("{service}.service"),
         });
     }
-    if !unit.is_empty() && !unit.ends_with(".service") {
-        return None;
-    }
-    // Per-user service managers start with every login: never jobs.
-    if unit.starts_with("user@") || unit.starts_with("user-runtime-dir@") {
-        return None;
-    }
-    // Old systemd names login sessions and user managers by description
-    // only; they are never jobs, and they are most of its lines.
-    if unit.is_empty()
-        && desc.as_deref().is_some_and(|d| {
-            d.starts_with("Session ")
-                || d.starts_with("User Manager for UID")
-                || d.starts_with("User Runtime Directory")
-        })
-    {
-        return None;
-    }
-    Some(Kind::Unit(Box::new(UnitEvent { unit, desc, msg })))
+    Some(Kind::Unit(Box::new(UnitEvent {
+        unit: unit.to_string(),
+        desc: desc.map(str::to_string),
+        msg: msg(),
+    })))
 }
 
 /// Parse a message logged by `systemd` (pid 1 or a user instance).
@@ -77,33 +86,29 @@ pub fn parse(msg: &str) -> Option<Kind> {
     if let Some(r) = msg.strip_prefix("Starting ") {
         let r = r.strip_suffix("...").or_else(|| r.strip_suffix('…'))?;
         let (u, d) = unit_and_desc(r);
-        return unit_event(u, d, UnitMsg::Starting);
+        return unit_event(u, d, || UnitMsg::Starting);
     }
     if let Some(r) = msg.strip_prefix("Started ") {
         let (u, d) = unit_and_desc(r.strip_suffix('.').unwrap_or(r));
-        return unit_event(u, d, UnitMsg::Started);
+        return unit_event(u, d, || UnitMsg::Started);
     }
     if let Some(r) = msg.strip_prefix("Finished ") {
         let (u, d) = unit_and_desc(r.strip_suffix('.').unwrap_or(r));
-        return unit_event(u, d, UnitMsg::Finished);
+        return unit_event(u, d, || UnitMsg::Finished);
     }
     if let Some(r) = msg.strip_prefix("Failed to start ") {
         let (u, d) = unit_and_desc(r.strip_suffix('.').unwrap_or(r));
-        return unit_event(
-            u,
-            d,
-            UnitMsg::End(Outcome::Failed("failed to start".into())),
-        );
+        return unit_event(u, d, || {
+            UnitMsg::End(Outcome::Failed("failed to start".into()))
+        });
     }
     // Very old systemd: `Unit backup.service entered failed state.`
     if let Some(r) = msg.strip_prefix("Unit ") {
         if let Some(u) = r.strip_suffix(" entered failed state.") {
             if is_unit(u) {
-                return unit_event(
-                    u.to_string(),
-                    None,
-                    UnitMsg::End(Outcome::Failed("entered failed state".into())),
-                );
+                return unit_event(u, None, || {
+                    UnitMsg::End(Outcome::Failed("entered failed state".into()))
+                });
             }
         }
     }
@@ -113,36 +118,31 @@ pub fn parse(msg: &str) -> Option<Kind> {
         // Old: `backup.service failed.`
         if let Some(u) = msg.strip_suffix(" failed.") {
             if is_unit(u) {
-                return unit_event(
-                    u.to_string(),
-                    None,
-                    UnitMsg::End(Outcome::Failed("failed".into())),
-                );
+                return unit_event(u, None, || UnitMsg::End(Outcome::Failed("failed".into())));
             }
         }
         return None;
     }
-    let unit = unit.to_string();
-    let m = if rest.starts_with("Deactivated successfully") || rest.starts_with("Succeeded") {
-        UnitMsg::End(Outcome::Ok)
-    } else if let Some(r) = rest.strip_prefix("Main process exited, ") {
-        UnitMsg::MainExited(parse_exit(r))
-    } else if let Some(r) = rest.strip_prefix("Control process exited, ") {
-        UnitMsg::MainExited(parse_exit(r))
-    } else if let Some(r) = rest.strip_prefix("Failed with result '") {
-        let why = r.split('\'').next().unwrap_or("failed");
-        UnitMsg::End(Outcome::Failed(why.to_string()))
-    } else if rest.starts_with("start operation timed out") {
-        UnitMsg::MainExited(Outcome::Failed("start operation timed out".into()))
-    } else if rest.starts_with("Unit entered failed state") {
-        UnitMsg::End(Outcome::Failed("entered failed state".into()))
-    } else if rest.starts_with("Consumed ") || rest.starts_with("Killing process") {
-        UnitMsg::Note
-    } else {
-        // Daemon chatter (`Scheduled restart job`, `Found left-over process`…).
-        UnitMsg::Note
-    };
-    unit_event(unit, None, m)
+    unit_event(unit, None, || {
+        if rest.starts_with("Deactivated successfully") || rest.starts_with("Succeeded") {
+            UnitMsg::End(Outcome::Ok)
+        } else if let Some(r) = rest.strip_prefix("Main process exited, ") {
+            UnitMsg::MainExited(parse_exit(r))
+        } else if let Some(r) = rest.strip_prefix("Control process exited, ") {
+            UnitMsg::MainExited(parse_exit(r))
+        } else if let Some(r) = rest.strip_prefix("Failed with result '") {
+            let why = r.split('\'').next().unwrap_or("failed");
+            UnitMsg::End(Outcome::Failed(why.to_string()))
+        } else if rest.starts_with("start operation timed out") {
+            UnitMsg::MainExited(Outcome::Failed("start operation timed out".into()))
+        } else if rest.starts_with("Unit entered failed state") {
+            UnitMsg::End(Outcome::Failed("entered failed state".into()))
+        } else {
+            // `Consumed …`, `Killing process`, and daemon chatter
+            // (`Scheduled restart job`, `Found left-over process`…).
+            UnitMsg::Note
+        }
+    })
 }
 
 /// `code=exited, status=1/FAILURE` / `code=killed, status=9/KILL` /
