@@ -164,23 +164,9 @@ fn is_scheduler(k: &Kind) -> bool {
 pub fn prepare(mut events: Vec<Event>) -> Vec<Event> {
     // A stable sort of indices (records of one stream line share a key and
     // keep their order), then the permutation applied by swapping.
-    let mut order: Vec<usize> = (0..events.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&events[a], &events[b]);
+    sort_in_place(&mut events, |a, b| {
         a.time.cmp(&b.time).then(a.loc.cmp(&b.loc))
     });
-    for i in 0..order.len() {
-        let mut cur = i;
-        while order[cur] != cur {
-            let next = order[cur];
-            order[cur] = cur;
-            if next == i {
-                break;
-            }
-            events.swap(cur, next);
-            cur = next;
-        }
-    }
     let mut kept = 0;
     let mut group_start = 0;
     for r in 0..events.len() {
@@ -199,6 +185,25 @@ pub fn prepare(mut events: Vec<Event>) -> Vec<Event> {
     }
     events.truncate(kept);
     events
+}
+
+/// Stable sort of large elements: indices are sorted, then the permutation
+/// is applied by swapping (no buffer of half the elements, fewer moves).
+fn sort_in_place<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&a, &b| cmp(&v[a], &v[b]));
+    for i in 0..order.len() {
+        let mut cur = i;
+        while order[cur] != cur {
+            let next = order[cur];
+            order[cur] = cur;
+            if next == i {
+                break;
+            }
+            v.swap(cur, next);
+            cur = next;
+        }
+    }
 }
 
 /// Two lines say the same when their texts match after the header (the
@@ -359,8 +364,9 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                     .entry(command)
                     .or_insert_with(|| cron_job_name(cfg, command));
                 let mut r = Run::new(names.get(name), e.host.clone(), *sched, e.time, i);
-                r.user = Some(names.get(user));
-                r.command = Some(names.get(command));
+                // The event's names are already shared.
+                r.user = Some(user.clone());
+                r.command = Some(command.clone());
                 r.pid = Some(*pid);
                 r.parent = *parent;
                 // Debian cron at its default level logs no end on success:
@@ -382,8 +388,8 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                     e.time,
                     i,
                 );
-                r.user = Some(names.get(user));
-                r.command = Some(names.get(command));
+                r.user = Some(user.clone());
+                r.command = Some(command.clone());
                 r.pid = Some(*pid);
                 runs.push(r);
             }
@@ -399,7 +405,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                     e.time,
                     i,
                 );
-                r.command = Some(names.get(job));
+                r.command = Some(job.clone());
                 r.pid = Some(*pid);
                 anacron.entry((h, *pid, job)).or_default().push(idx);
                 runs.push(r);
@@ -412,7 +418,9 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     // Debian: the parent that opened the pam session just before a CMD is
     // the process that later logs the run's end and failure.
     let mut parent: HashMap<(&str, u32), Few<usize>> = HashMap::default();
-    let mut opens: HashMap<&str, Vec<(Ev, u32, &str)>> = HashMap::default();
+    // (time, event, pid, user) per host, in time order.
+    type Open<'e> = (DateTime<Utc>, Ev, u32, &'e str);
+    let mut opens: HashMap<&str, Vec<Open>> = HashMap::default();
     for (i, e) in events.iter().enumerate() {
         if let Kind::CronSession {
             pid,
@@ -420,7 +428,10 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             user,
         } = &e.kind
         {
-            opens.entry(hk(e)).or_default().push((i, *pid, &**user));
+            opens
+                .entry(hk(e))
+                .or_default()
+                .push((e.time, i, *pid, &**user));
         }
     }
     let mut session_open: HashMap<(&str, u32), Few<DateTime<Utc>>> = HashMap::default();
@@ -432,7 +443,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             session_open.entry((hk(e), *pid)).or_default().push(e.time);
         }
     }
-    let mut used_open: BTreeSet<Ev> = BTreeSet::new();
+    let mut used_open = vec![false; events.len()];
     for (idx, r) in runs.iter_mut().enumerate() {
         if !matches!(r.sched, Scheduler::Cron | Scheduler::Cronie) {
             continue;
@@ -441,6 +452,24 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         let (Some(pid), h) = (r.pid, hk(&events[r.evidence[0]])) else {
             continue;
         };
+        if let Some(p) = r.parent {
+            // Pid logging named the parent (`CMD ([G] …)`): its session
+            // lines are this run's.
+            let opened = opens.get(&h).and_then(|list| {
+                let end = list.partition_point(|o| o.0 <= r.started_at + SKEW);
+                list[..end]
+                    .iter()
+                    .rev()
+                    .take(SCAN)
+                    .find(|(_, ev, op, _)| *op == p && !used_open[*ev])
+            });
+            if let Some((_, ev, _, _)) = opened {
+                used_open[*ev] = true;
+                r.evidence.push(*ev);
+            }
+            parent.entry((h, p)).or_default().push(idx);
+            continue;
+        }
         // The session's user is the CMD's; its pid is below the CMD's and,
         // in a quiet minute, right below it (in a burst of jobs starting
         // together the pids spread out: the closest unused one is taken).
@@ -448,23 +477,19 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         let found = opens.get(&h).and_then(|list| {
             // `opens` is in time order: look only at sessions opened within
             // five seconds of the CMD.
-            let lo = list.partition_point(|(ev, _, _)| {
-                events[*ev].time < r.started_at - Duration::seconds(5)
-            });
-            let hi = list.partition_point(|(ev, _, _)| {
-                events[*ev].time <= r.started_at + Duration::seconds(5)
-            });
+            let lo = list.partition_point(|o| o.0 < r.started_at - Duration::seconds(5));
+            let hi = list.partition_point(|o| o.0 <= r.started_at + Duration::seconds(5));
             list[lo..hi.max(lo)]
                 .iter()
-                .filter(|(ev, p, u)| {
-                    !used_open.contains(ev) && *p < pid && pid - *p <= 256 && *u == user
+                .filter(|(_, ev, p, u)| {
+                    !used_open[*ev] && *p < pid && pid - *p <= 256 && *u == user
                 })
-                .max_by_key(|(ev, p, _)| (*p, std::cmp::Reverse(*ev)))
+                .max_by_key(|(_, ev, p, _)| (*p, std::cmp::Reverse(*ev)))
                 .copied()
         });
         let ppid = match found {
-            Some((ev, p, _)) => {
-                used_open.insert(ev);
+            Some((_, ev, p, _)) => {
+                used_open[ev] = true;
                 r.evidence.push(ev);
                 p
             }
@@ -654,6 +679,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             None => orphan_output.entry(job.to_string()).or_default().push(i),
         }
     }
+    let runs_before_orphans = runs.len();
     // Output no scheduler run holds: runs seen only in their job log. At most
     // one run per segment start, exit status or job.
     let bound = orphan_output.len()
@@ -708,22 +734,27 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         }
     }
 
-    // 4. Slack records.
-    let by_job = index_by(&runs, |r| Some(r.job.clone()));
-    let all: Vec<usize> = {
-        let mut v: Vec<usize> = (0..runs.len()).collect();
-        v.sort_by_key(|&i| runs[i].started_at);
-        v
+    // 4. Slack records. (Indexes are rebuilt only if job logs added runs.)
+    let (by_job, next_start) = if runs.len() == runs_before_orphans {
+        (by_job, next_start)
+    } else {
+        (index_by(&runs, |r| Some(r.job.clone())), next_starts(&runs))
     };
-    let next_start = next_starts(&runs);
+    // Runs in start order, for records that name no job (built if needed).
+    let all: std::cell::OnceCell<Vec<usize>> = std::cell::OnceCell::new();
     // A run's end as far as the logs tell, fixed before Slack records join
-    // (a retry does not stretch the window it is judged in).
-    let last: Vec<DateTime<Utc>> = runs.iter().map(|r| r.last_seen(events)).collect();
+    // (a retry does not stretch the window it is judged in); worked out
+    // for the runs a record is compared with.
+    let last_seen: Vec<std::cell::OnceCell<DateTime<Utc>>> =
+        vec![std::cell::OnceCell::new(); runs.len()];
+    let last = |ri: usize| *last_seen[ri].get_or_init(|| runs[ri].last_seen(events));
     // No run is looked for further back than this before a record.
     let lookback = cfg.delivery_window + Duration::days(2);
-    let known: BTreeSet<String> = runs
-        .iter()
-        .map(|r| r.job.to_string())
+    // (run, record): applied once all records are placed.
+    let mut assigned: Vec<(usize, Ev)> = Vec::new();
+    let known: BTreeSet<String> = by_job
+        .keys()
+        .map(|j| j.to_string())
         .chain(cfg.jobs.iter().map(|j| j.name.clone()))
         .collect();
     for r in &runs {
@@ -736,7 +767,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         let window = |ri: usize| -> bool {
             let r = &runs[ri];
             let from = r.started_at - Duration::seconds(60);
-            let until = last[ri] + cfg.delivery_window;
+            let until = last(ri) + cfg.delivery_window;
             let until = match next_start[ri] {
                 Some(n) => until.min(n),
                 None => until,
@@ -758,8 +789,8 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             cands.max_by_key(|&ri| {
                 (
                     hint.is_some() && runs[ri].host.as_deref() == hint.as_deref(),
-                    last[ri] <= e.time,
-                    last[ri],
+                    last(ri) <= e.time,
+                    last(ri),
                 )
             })
         };
@@ -778,9 +809,14 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 })
             }
             None => {
+                let all = all.get_or_init(|| {
+                    let mut v: Vec<usize> = (0..runs.len()).collect();
+                    v.sort_by_key(|&i| runs[i].started_at);
+                    v
+                });
                 let near = started_between(
                     &runs,
-                    &all,
+                    all,
                     e.time - lookback,
                     e.time + Duration::seconds(60),
                 );
@@ -791,11 +827,14 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         match found {
             Some(ri) => {
                 c.jobs_with_slack.insert(runs[ri].job.to_string());
-                runs[ri].slack.push(i);
-                runs[ri].evidence.push(i);
+                assigned.push((ri, i));
             }
             None => c.unmatched_slack.push(i),
         }
+    }
+    for (ri, i) in assigned {
+        runs[ri].slack.push(i);
+        runs[ri].evidence.push(i);
     }
 
     // 5. Missed runs.
@@ -813,7 +852,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         r.slack.sort_unstable();
         r.facts.sort_by_key(|(_, ev)| *ev);
     }
-    runs.sort_by(|a, b| {
+    sort_in_place(&mut runs, |a, b| {
         (
             a.started_at,
             &a.job,
