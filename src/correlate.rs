@@ -140,7 +140,9 @@ pub struct Correlation {
     /// Jobs that have any Slack record in the inputs.
     pub jobs_with_slack: BTreeSet<String>,
     /// Per host: the span its scheduler lines cover.
-    pub coverage: BTreeMap<String, (DateTime<Utc>, DateTime<Utc>)>,
+    /// Per host: the stretches of time its scheduler lines cover, split
+    /// wherever they fall silent for more than [`COVERAGE_GAP`].
+    pub coverage: BTreeMap<String, Vec<(DateTime<Utc>, DateTime<Utc>)>>,
 }
 
 type HostKey = String;
@@ -268,6 +270,10 @@ impl<T: Copy> Few<T> {
     }
 }
 
+/// A host's scheduler lines further apart than this leave a hole in what its
+/// logs cover (a job's own schedule may bridge it: see `missed_runs`).
+const COVERAGE_GAP: Duration = Duration::hours(1);
+
 /// How far back a search for a run walks past runs that do not fit.
 const SCAN: usize = 512;
 
@@ -322,12 +328,16 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     // Coverage per host, and which hosts log cron ends at all.
     // Keys in this part borrow from the events: no per-event allocation.
     let mut host_logs_ends: HashSet<&str> = HashSet::default();
-    let mut coverage: HashMap<&str, (DateTime<Utc>, DateTime<Utc>)> = HashMap::default();
+    let mut coverage: HashMap<&str, Vec<(DateTime<Utc>, DateTime<Utc>)>> = HashMap::default();
     for e in events.iter().filter(|e| is_scheduler(&e.kind)) {
         let h = hk(e);
-        let span = coverage.entry(h).or_insert((e.time, e.time));
-        span.0 = span.0.min(e.time);
-        span.1 = span.1.max(e.time);
+        // Events are in time order: extend the host's last stretch, or start
+        // a new one after a silence.
+        let spans = coverage.entry(h).or_default();
+        match spans.last_mut() {
+            Some(last) if e.time - last.1 <= COVERAGE_GAP => last.1 = last.1.max(e.time),
+            _ => spans.push((e.time, e.time)),
+        }
         // dcron's `exit status N` is logged only on failure: not an end
         // every run gets.
         if matches!(
@@ -1153,10 +1163,45 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>, names: &
 
 /// Scheduled times (config `schedule`, in the config's zone) inside the span
 /// a host's scheduler lines cover, with no run of the job near them.
+/// The shortest gap between a schedule's times (over its first few after
+/// `from`): a job's own run lines are at least this far apart.
+fn schedule_period(sched: &croner::Cron, from: chrono::DateTime<chrono_tz::Tz>) -> Duration {
+    let times: Vec<DateTime<Utc>> = sched
+        .iter_from(from, croner::Direction::Forward)
+        .take(9)
+        .map(|t| t.with_timezone(&Utc))
+        .collect();
+    times
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .min()
+        .unwrap_or(Duration::days(1))
+}
+
+/// A host's coverage for one job: its stretches joined where the silence
+/// between them is shorter than two of the job's periods (a host that logs
+/// little but this daily job still covers the days between its runs), and
+/// never across a longer silence — a clock reset to 1970, a host switched
+/// off for a week — which would invent missed runs by the thousand.
+fn spans_for(
+    stretches: &[(DateTime<Utc>, DateTime<Utc>)],
+    period: Duration,
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let bridge = (period * 2).max(COVERAGE_GAP);
+    let mut out: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    for &(a, b) in stretches {
+        match out.last_mut() {
+            Some(last) if a - last.1 <= bridge => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
 fn missed_runs(
     cfg: &Config,
     runs: &[Run],
-    coverage: &BTreeMap<String, (DateTime<Utc>, DateTime<Utc>)>,
+    coverage: &BTreeMap<String, Vec<(DateTime<Utc>, DateTime<Utc>)>>,
 ) -> Vec<Run> {
     let mut out = Vec::new();
     for job in &cfg.jobs {
@@ -1174,7 +1219,7 @@ fn missed_runs(
         }
         let kind = mine.first().map(|r| r.sched).unwrap_or(Scheduler::Cron);
         for host in hosts {
-            let Some(&(from, to)) = coverage.get(&host) else {
+            let Some(stretches) = coverage.get(&host) else {
                 continue;
             };
             let mut starts: Vec<DateTime<Utc>> = mine
@@ -1183,37 +1228,46 @@ fn missed_runs(
                 .map(|r| r.started_at)
                 .collect();
             starts.sort();
-            let from_local = from.with_timezone(&cfg.zone);
-            // A bound on the scheduled times looked at (every minute for ~2 months).
-            for s in sched
-                .iter_from(from_local, croner::Direction::Forward)
-                .take(100_000)
-            {
-                let s = s.with_timezone(&Utc);
-                if s + job.grace > to {
-                    break;
+            let Some(first) = stretches.first() else {
+                continue;
+            };
+            let period = schedule_period(sched, first.0.with_timezone(&cfg.zone));
+            // A bound on the scheduled times looked at per host (every minute
+            // for ~2 months).
+            let mut budget = 100_000usize;
+            for (from, to) in spans_for(stretches, period) {
+                let from_local = from.with_timezone(&cfg.zone);
+                for s in sched
+                    .iter_from(from_local, croner::Direction::Forward)
+                    .take(budget)
+                {
+                    budget -= 1;
+                    let s = s.with_timezone(&Utc);
+                    if s + job.grace > to {
+                        break;
+                    }
+                    let lo = s - Duration::seconds(60);
+                    let hi = s + job.grace;
+                    let i = starts.partition_point(|t| *t < lo);
+                    if starts.get(i).is_some_and(|t| *t <= hi) {
+                        continue;
+                    }
+                    let mut r = Run::new(
+                        job.name.as_str().into(),
+                        Some(host.as_str().into()),
+                        kind,
+                        s,
+                        0,
+                    );
+                    r.evidence.clear();
+                    r.ends_expected = false;
+                    r.missed = Some(Box::new(Missed {
+                        schedule: job.schedule_text.clone().unwrap_or_default(),
+                        grace: job.grace,
+                        config_line: job.schedule_line,
+                    }));
+                    out.push(r);
                 }
-                let lo = s - Duration::seconds(60);
-                let hi = s + job.grace;
-                let i = starts.partition_point(|t| *t < lo);
-                if starts.get(i).is_some_and(|t| *t <= hi) {
-                    continue;
-                }
-                let mut r = Run::new(
-                    job.name.as_str().into(),
-                    Some(host.as_str().into()),
-                    kind,
-                    s,
-                    0,
-                );
-                r.evidence.clear();
-                r.ends_expected = false;
-                r.missed = Some(Box::new(Missed {
-                    schedule: job.schedule_text.clone().unwrap_or_default(),
-                    grace: job.grace,
-                    config_line: job.schedule_line,
-                }));
-                out.push(r);
             }
         }
     }

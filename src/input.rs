@@ -263,6 +263,13 @@ pub fn plan(cfg: &Config) -> Result<Plan> {
                 });
                 continue;
             }
+            if let Some(why) = not_a_log(&name) {
+                plan.skipped.push(Skipped {
+                    display: f.display().to_string(),
+                    why: why.to_string(),
+                });
+                continue;
+            }
             let bytes = match sample(&f, 64 * 1024) {
                 Ok(b) => b,
                 Err(e) => {
@@ -296,6 +303,32 @@ pub fn plan(cfg: &Config) -> Result<Plan> {
         s.id = i as SourceId;
     }
     Ok(plan)
+}
+
+/// Files a gathered folder holds beside its logs (notes, configs, scripts,
+/// pictures, other archives), by name: sniffed, a README would pass for a
+/// job log.
+fn not_a_log(name: &str) -> Option<&'static str> {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    Some(match ext.as_str() {
+        "md" | "rst" | "adoc" | "pdf" | "doc" | "docx" | "odt" => "a document, not a log",
+        "toml" | "yaml" | "yml" | "ini" | "cfg" | "conf" | "env" => {
+            "a configuration file, not a log"
+        }
+        "sh" | "bash" | "py" | "rb" | "pl" | "php" | "js" | "ts" | "rs" | "go" => {
+            "a script, not a log"
+        }
+        "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp" | "ico" | "html" | "htm" | "css" => {
+            "a picture or page, not a log"
+        }
+        "zip" | "tar" | "tgz" | "xz" | "bz2" | "zst" | "7z" | "lz4" => {
+            "an archive crontriage does not open (unpack it; .gz is read)"
+        }
+        _ => return None,
+    })
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

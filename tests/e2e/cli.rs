@@ -249,3 +249,41 @@ fn explain_prints_layers_and_evidence() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("did you mean"), "{}", out.stderr);
 }
+
+#[test]
+fn folder_mode_skips_notes_scripts_and_archives_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("syslog"),
+        "Dec  3 04:00:01 h CRON[2]: (root) CMD (/usr/local/bin/backup)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("README.md"),
+        "2026-12-03 10:00 gathered by alice\nexit code 1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("collect.sh"),
+        "#!/bin/sh\nscp web-01:/var/log/syslog .\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("old-logs.tar"), "not a tar really").unwrap();
+    let out = run_in(
+        dir.path(),
+        &[
+            "report", ".", "--format", "json", "--year", "2026", "--tz", "UTC",
+        ],
+    );
+    let d = out.doc();
+    assert_eq!(d.inputs.len(), 1, "{:?}", d.inputs);
+    assert_eq!(d.runs.len(), 1);
+    let out = run_in(dir.path(), &["sources", "."]);
+    for why in [
+        "a document, not a log",
+        "a script, not a log",
+        "an archive crontriage does not open",
+    ] {
+        assert!(out.stdout.contains(why), "{why}:\n{}", out.stdout);
+    }
+}
