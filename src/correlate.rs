@@ -142,7 +142,7 @@ pub struct Correlation {
     /// Per host: the span its scheduler lines cover.
     /// Per host: the stretches of time its scheduler lines cover, split
     /// wherever they fall silent for more than [`COVERAGE_GAP`].
-    pub coverage: BTreeMap<String, Vec<(DateTime<Utc>, DateTime<Utc>)>>,
+    pub coverage: BTreeMap<String, Vec<Span>>,
 }
 
 type HostKey = String;
@@ -270,6 +270,9 @@ impl<T: Copy> Few<T> {
     }
 }
 
+/// A stretch of time: (from, to).
+pub type Span = (DateTime<Utc>, DateTime<Utc>);
+
 /// A host's scheduler lines further apart than this leave a hole in what its
 /// logs cover (a job's own schedule may bridge it: see `missed_runs`).
 const COVERAGE_GAP: Duration = Duration::hours(1);
@@ -328,7 +331,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     // Coverage per host, and which hosts log cron ends at all.
     // Keys in this part borrow from the events: no per-event allocation.
     let mut host_logs_ends: HashSet<&str> = HashSet::default();
-    let mut coverage: HashMap<&str, Vec<(DateTime<Utc>, DateTime<Utc>)>> = HashMap::default();
+    let mut coverage: HashMap<&str, Vec<Span>> = HashMap::default();
     for e in events.iter().filter(|e| is_scheduler(&e.kind)) {
         let h = hk(e);
         // Events are in time order: extend the host's last stretch, or start
@@ -1183,12 +1186,9 @@ fn schedule_period(sched: &croner::Cron, from: chrono::DateTime<chrono_tz::Tz>) 
 /// little but this daily job still covers the days between its runs), and
 /// never across a longer silence — a clock reset to 1970, a host switched
 /// off for a week — which would invent missed runs by the thousand.
-fn spans_for(
-    stretches: &[(DateTime<Utc>, DateTime<Utc>)],
-    period: Duration,
-) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+fn spans_for(stretches: &[(DateTime<Utc>, DateTime<Utc>)], period: Duration) -> Vec<Span> {
     let bridge = (period * 2).max(COVERAGE_GAP);
-    let mut out: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    let mut out: Vec<Span> = Vec::new();
     for &(a, b) in stretches {
         match out.last_mut() {
             Some(last) if a - last.1 <= bridge => last.1 = last.1.max(b),
@@ -1198,11 +1198,7 @@ fn spans_for(
     out
 }
 
-fn missed_runs(
-    cfg: &Config,
-    runs: &[Run],
-    coverage: &BTreeMap<String, Vec<(DateTime<Utc>, DateTime<Utc>)>>,
-) -> Vec<Run> {
+fn missed_runs(cfg: &Config, runs: &[Run], coverage: &BTreeMap<String, Vec<Span>>) -> Vec<Run> {
     let mut out = Vec::new();
     for job in &cfg.jobs {
         let Some(sched) = &job.schedule else { continue };
