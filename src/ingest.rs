@@ -8,7 +8,7 @@
 //! without a timestamp belongs to the one before it.
 
 use crate::config::Config;
-use crate::event::{Event, JobFact, Kind, Location, Names};
+use crate::event::{Event, JobFact, Kind, Location};
 use crate::formats::joblog::JobLogReader;
 use crate::formats::{self, Counts, InputKind, slack};
 use crate::input::{self, Block, BlockReader, Source};
@@ -149,7 +149,6 @@ fn read_scheduler(
 ) -> std::io::Result<()> {
     let mut reader = BlockReader::new(r);
     let mut res = resolver(cfg, src);
-    let mut names = Names::default();
     let mut line_base: u64 = 0;
     let threads = rayon::current_num_threads() * 2;
     let facts = &cfg.facts;
@@ -170,7 +169,7 @@ fn read_scheduler(
             line_base += 1;
         }
         for chunk in chunks {
-            absorb_chunk(out, src, &mut res, &mut names, chunk, line_base);
+            absorb_chunk(out, src, &mut res, chunk, line_base);
             line_base = out.counts.lines;
         }
         next = following?;
@@ -182,7 +181,6 @@ fn absorb_chunk(
     out: &mut SourceOut,
     src: &Source,
     res: &mut Resolver,
-    names: &mut Names,
     chunk: formats::ChunkOut,
     base: u64,
 ) {
@@ -198,12 +196,8 @@ fn absorb_chunk(
                 out.see(time);
                 out.events.push(Event {
                     time,
-                    host: p.host.as_deref().map(|h| names.get(h)),
-                    kind: {
-                        let mut k = p.kind;
-                        k.share_names(names);
-                        k
-                    },
+                    host: p.host,
+                    kind: p.kind,
                     loc: Location {
                         source: src.id,
                         line,

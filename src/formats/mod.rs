@@ -26,7 +26,7 @@ use std::sync::LazyLock;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed {
     pub stamp: Stamp,
-    pub host: Option<String>,
+    pub host: Option<crate::event::Name>,
     pub kind: Kind,
     /// The evidence text.
     pub text: String,
@@ -73,7 +73,7 @@ pub fn parse_syslog_record(rec: &str) -> Result<Option<Parsed>, syslog::FrameErr
     let f = syslog::parse_frame(rec)?;
     Ok(scheduler_message(f.ident, f.pid, f.msg).map(|kind| Parsed {
         stamp: f.stamp,
-        host: f.host.map(str::to_string),
+        host: f.host.map(Into::into),
         kind,
         text: rec.to_string(),
     }))
@@ -264,6 +264,15 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
         }
         idx += 1;
         pos = end + 1;
+    }
+    // Thousands of lines name the same host, user, command: share them here,
+    // on the parsing threads.
+    let mut names = crate::event::Names::default();
+    for (_, p) in &mut out.events {
+        if let Some(h) = &p.host {
+            p.host = Some(names.get(h));
+        }
+        p.kind.share_names(&mut names);
     }
     if let Some((s, e)) = last_framed {
         let text = String::from_utf8_lossy(&chunk[s..e]);
