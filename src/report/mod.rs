@@ -204,12 +204,17 @@ fn cut(s: &str) -> String {
 }
 
 fn evidence_line(path: &str, line: u64, text: &str) -> EvidenceLine {
+    // Redact before cutting: a secret cut in half no longer matches its
+    // pattern, and its first half would be printed.
+    let text = crate::redact::redact_cow(text);
     EvidenceLine {
         path: redact(path),
         line,
-        // Redact before cutting: a secret cut in half no longer matches
-        // its pattern, and its first half would be printed.
-        text: cut(&redact(text)),
+        text: if text.len() <= MAX_EVIDENCE_TEXT {
+            text.into_owned()
+        } else {
+            cut(&text)
+        },
     }
 }
 
