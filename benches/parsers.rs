@@ -50,7 +50,11 @@ fn chunk() -> Vec<u8> {
     ];
     let mut out = Vec::new();
     for i in 0..20_000 {
-        let l = if i % 20 == 0 { LINES[i / 20 % 4] } else { noise[i % noise.len()] };
+        let l = if i % 20 == 0 {
+            LINES[i / 20 % 4]
+        } else {
+            noise[i % noise.len()]
+        };
         out.extend_from_slice(l.as_bytes());
         out.push(b'\n');
     }
