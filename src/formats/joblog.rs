@@ -8,7 +8,7 @@
 //! continuation lines that belong to the line before, and the segments that
 //! make runs when no scheduler line covers them.
 
-use crate::event::{JobFact, SlackAttempt};
+use crate::event::JobFact;
 use crate::formats::slack::{self, json_time, leading_stamp};
 use crate::time::Stamp;
 use aho_corasick::AhoCorasick;
@@ -206,19 +206,14 @@ impl<'f> JobLogReader<'f> {
             .find_map(|k| obj.get(*k).and_then(Value::as_i64));
         let fact = if let Some(n) = exit {
             Some(JobFact::Exit(n as i32))
-        } else if let Some(r) = obj.get("response").and_then(Value::as_object) {
-            // A job that logs Slack's answer as a JSON field.
-            let mut a = SlackAttempt::default();
-            slack::apply_body(&mut a, r);
-            a.method = obj
-                .get("method")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            a.target = obj
-                .get("channel")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            (a.ok.is_some() || a.error.is_some()).then(|| JobFact::Slack(Box::new(a)))
+        } else if obj.get("response").is_some_and(Value::is_object) {
+            // A job that logs Slack's answer as a JSON field: read as a
+            // Slack record is (method, channel and their aliases).
+            slack::json_record(obj)
+                .ok()
+                .map(|r| r.attempt)
+                .filter(|a| a.ok.is_some() || a.error.is_some())
+                .map(|a| JobFact::Slack(Box::new(a)))
         } else {
             None
         };
@@ -390,6 +385,18 @@ mod tests {
         assert_eq!(l.fact, Some(JobFact::Fatal("level fatal".into())));
         let l = r.line(r#"{"@timestamp":"2026-12-03T04:00:06Z","severity":"ERROR","message":"llm call failed","error":{"code":"insufficient_quota"}}"#);
         assert_eq!(l.fact, Some(JobFact::Billing("insufficient_quota".into())));
+        // a job's JSON log line carrying Slack's answer
+        let l = r.line(
+            r##"{"time":"2026-12-03T04:00:07Z","msg":"notify","method":"chat.postMessage","channel":"#ops","response":{"ok":false,"error":"channel_not_found"}}"##,
+        );
+        match l.fact {
+            Some(JobFact::Slack(a)) => {
+                assert_eq!(a.error.as_deref(), Some("channel_not_found"));
+                assert_eq!(a.target.as_deref(), Some("#ops"));
+                assert_eq!(a.method.as_deref(), Some("chat.postMessage"));
+            }
+            other => panic!("{other:?}"),
+        }
         // a continuation line has no stamp
         let l = r.line("  File \"/opt/etl/load.py\", line 3, in <module>");
         assert_eq!(l.stamp, None);

@@ -58,7 +58,9 @@ fn str_field<'a>(obj: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a str> 
         .find_map(|k| obj.get(*k).and_then(Value::as_str))
 }
 
-fn json_record(obj: &Map<String, Value>) -> Result<Record, Malformed> {
+/// A Slack record from a JSON object (also a job's own JSON log line that
+/// carries Slack's answer in `response`).
+pub fn json_record(obj: &Map<String, Value>) -> Result<Record, Malformed> {
     let stamp = ["ts", "time", "timestamp", "@timestamp"]
         .iter()
         .find_map(|k| obj.get(*k).and_then(json_time));
