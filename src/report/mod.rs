@@ -420,13 +420,14 @@ const BLOCK: usize = 2048;
 /// Copy `json` into `out`, indenting every line after the first by `pad`
 /// (JSON strings hold no raw newline, so every `\n` is layout).
 fn indented(json: &[u8], pad: &[u8], out: &mut Vec<u8>) {
-    for (n, line) in json.split(|b| *b == b'\n').enumerate() {
-        if n > 0 {
-            out.push(b'\n');
-            out.extend_from_slice(pad);
-        }
-        out.extend_from_slice(line);
+    out.reserve(json.len() + json.len() / 8);
+    let mut from = 0;
+    for nl in memchr::memchr_iter(b'\n', json) {
+        out.extend_from_slice(&json[from..=nl]);
+        out.extend_from_slice(pad);
+        from = nl + 1;
     }
+    out.extend_from_slice(&json[from..]);
 }
 
 /// Write the JSON document (or NDJSON, one run a line) straight from the
