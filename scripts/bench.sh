@@ -16,6 +16,7 @@
 #   .gz    crontriage report --format json --syslog syslog.gz
 #          vs  zcat syslog.gz | rg -c CRON
 #   stdin  cat syslog | crontriage report --format json --syslog -   (once)
+#   noise  the same from stdin over <= 256 MiB of the non-cron lines (once)
 # and prints medians, ratios, MiB/s and peak RSS, ending with one RESULT line
 # that is easy to collect into a table. See benches/README.md.
 set -euo pipefail
@@ -216,9 +217,31 @@ else
   say "  crontriage FAILED (not built)"
 fi
 
+# Memory on input with no run in it: the corpus's non-cron lines (every line
+# naming cron, CRON or a pam cron session dropped), at most 256 MiB of them.
+say ""
+say "stdin, pure noise (cron lines removed, <= 256 MiB, once):"
+noise_rss=n/a
+if [[ $crontriage_ok == 1 ]]; then
+  noise_bytes=$(rg -v -i cron syslog | head -c 268435456 | wc -c)
+  t0=$EPOCHREALTIME
+  if /usr/bin/time -f '%e %M' -o "$work/noise.time" "${ct_env[@]}" "$crontriage" "${ct_args[@]}" \
+    --syslog - < <(rg -v -i cron syslog | head -c 268435456) >"$work/noise.out" 2>"$work/noise.err" \
+    && is_report "$work/noise.out"; then
+    wall=$(elapsed "$t0")
+    kib=$(tail -n 1 "$work/noise.time" | cut -d' ' -f2)
+    noise_rss=$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')
+    printf '  %-36s %8.3f s  peak RSS %7.1f MiB  (%s bytes)\n' "crontriage --syslog -" "$wall" \
+      "$noise_rss" "$noise_bytes"
+  else
+    printf '  %-36s FAILED\n' "crontriage --syslog - (noise)"
+    head -n 3 "$work/noise.err" | sed 's/^/      /'
+  fi
+fi
+
 ct_mibs=n/a
 [[ -n ${med[ct]:-} ]] && ct_mibs=$(awk -v m="$mib" -v s="${med[ct]}" 'BEGIN { printf "%.1f", (s > 0 ? m / s : 0) }')
 say ""
 say "RESULT size_mib=$size threads=${threads:-default} crontriage_s=${med[ct]:-FAILED} rg_s=${med[rg]:-n/a}" \
   "ratio=$(ratio ct rg) crontriage_mib_s=$ct_mibs crontriage_rss_mib=${rss[ct]:-n/a}" \
-  "gz_crontriage_s=${med[ctgz]:-FAILED} gz_rg_s=${med[rggz]:-n/a} gz_ratio=$(ratio ctgz rggz) stdin_rss_mib=$stdin_rss"
+  "gz_crontriage_s=${med[ctgz]:-FAILED} gz_rg_s=${med[rggz]:-n/a} gz_ratio=$(ratio ctgz rggz) stdin_rss_mib=$stdin_rss noise_rss_mib=$noise_rss"
