@@ -183,8 +183,15 @@ pub fn parse_duration(key: &str, s: &str) -> std::result::Result<Duration, Strin
     let d = humantime::parse_duration(s.trim()).map_err(|e| {
         format!("{key} = `{s}` is not a duration ({e}); write e.g. `15m`, `1h`, `90s`")
     })?;
-    Duration::from_std(d).map_err(|_| format!("{key} = `{s}` is too long"))
+    Duration::from_std(d)
+        .ok()
+        .filter(|d| *d <= MAX_DURATION)
+        .ok_or_else(|| format!("{key} = `{s}` is too long (at most 100 years)"))
 }
+
+/// The longest window, grace or look-back taken: time arithmetic on log
+/// stamps stays far from chrono's limits (which panic).
+const MAX_DURATION: Duration = Duration::days(36_525);
 
 /// A zone name → zone, with a suggestion when it is close to a real one.
 pub fn parse_zone(what: &str, s: &str) -> std::result::Result<Tz, String> {
@@ -254,8 +261,12 @@ pub fn parse_when(
         return Ok(midnight(d));
     }
     if let Ok(d) = humantime::parse_duration(t) {
-        if let Ok(d) = Duration::from_std(d) {
-            return Ok(now - d);
+        if let Some(at) = Duration::from_std(d)
+            .ok()
+            .filter(|d| *d <= MAX_DURATION)
+            .and_then(|d| now.checked_sub_signed(d))
+        {
+            return Ok(at);
         }
     }
     Err(when_error(flag, s))

@@ -16,7 +16,6 @@ use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 /// Longest line kept; the rest of a longer line is skipped.
 pub const MAX_LINE: usize = 1 << 20;
@@ -272,13 +271,18 @@ pub fn plan(cfg: &Config) -> Result<Plan> {
             }
             let bytes = match sample(&f, 64 * 1024) {
                 Ok(b) => b,
-                Err(e) => {
+                // SPEC §1: an unreadable file or a corrupt `.gz` is an error
+                // in a folder too; `--keep-going` reports and skips it.
+                Err(e) if cfg.keep_going => {
+                    let err = Error::input(f.display().to_string(), io_reason(&e));
+                    plan.warnings.push(err.to_string());
                     plan.skipped.push(Skipped {
                         display: f.display().to_string(),
                         why: format!("unreadable: {}", io_reason(&e)),
                     });
                     continue;
                 }
+                Err(e) => return Err(Error::input(f.display().to_string(), io_reason(&e))),
             };
             let (what, why) = formats::sniff(&bytes);
             let kind = match what {
@@ -450,11 +454,19 @@ pub fn open(src: &Source) -> io::Result<Box<dyn Read + Send>> {
 }
 
 /// A source's modification time (its reference for year-less stamps).
-pub fn mtime(src: &Source) -> Option<SystemTime> {
-    src.path
+/// The source file's modification time, when it has one a log could carry
+/// (1970 to 9999: a touched-to-the-far-future file is no date to walk
+/// years back from, and chrono would panic converting some).
+pub fn mtime(src: &Source) -> Option<chrono::DateTime<chrono::Utc>> {
+    let t = src
+        .path
         .as_ref()
         .and_then(|p| std::fs::metadata(p).ok())
-        .and_then(|m| m.modified().ok())
+        .and_then(|m| m.modified().ok())?;
+    let since = t.duration_since(std::time::UNIX_EPOCH).ok()?;
+    let secs = i64::try_from(since.as_secs()).ok()?;
+    chrono::DateTime::from_timestamp(secs, since.subsec_nanos())
+        .filter(|d| chrono::Datelike::year(d) <= 9999)
 }
 
 /// A run of complete lines read from a source.

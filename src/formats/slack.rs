@@ -233,11 +233,19 @@ fn parse_text(t: &str) -> Result<Record, Malformed> {
 /// (`T` or space, `.` or `,` fraction), the same in `[…]`, or epoch seconds.
 /// Returns the stamp and the bytes consumed (brackets included).
 pub fn leading_stamp(t: &str) -> Option<(Stamp, usize)> {
-    let b = t.as_bytes();
-    if b.first() == Some(&b'[') {
-        let (s, n) = leading_stamp(&t[1..])?;
-        return (b.get(1 + n) == Some(&b']')).then_some((s, n + 2));
+    // One level of brackets only: `[[…` is no stamp (and a line of a million
+    // `[` must not recurse a million deep).
+    match t.strip_prefix('[') {
+        Some(inner) => {
+            let (s, n) = bare_stamp(inner)?;
+            (inner.as_bytes().get(n) == Some(&b']')).then_some((s, n + 2))
+        }
+        None => bare_stamp(t),
     }
+}
+
+fn bare_stamp(t: &str) -> Option<(Stamp, usize)> {
+    let b = t.as_bytes();
     if let Some((s, n)) = parse_iso(b) {
         return Some((s, n));
     }
