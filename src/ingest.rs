@@ -52,9 +52,7 @@ fn resolver(cfg: &Config, src: &Source) -> Resolver {
     let year = match cfg.year {
         Some(y) => YearRule::Fixed(y),
         None => {
-            let m: DateTime<Utc> = input::mtime(src)
-                .map(DateTime::<Utc>::from)
-                .unwrap_or(cfg.now);
+            let m = input::mtime(src).unwrap_or(cfg.now);
             YearRule::Mtime(m.with_timezone(&cfg.zone).naive_local())
         }
     };
@@ -341,7 +339,7 @@ fn read_job_log(
         }
         let jl = reader.line(text);
         let own = jl.stamp.and_then(|s| res.resolve(s));
-        if own.is_some() || jl.fact.is_some() {
+        if own.is_some() || !jl.facts.is_empty() {
             out.counts.recognized += 1;
         } else {
             out.counts.ignored += 1;
@@ -369,7 +367,7 @@ fn read_job_log(
                 }
             }
         }
-        if let Some(fact) = jl.fact {
+        for fact in jl.facts {
             after_exit |= matches!(fact, JobFact::Exit(_));
             match cur {
                 Some(t) => out.events.push(ev(t, loc, fact, text)),
@@ -400,9 +398,7 @@ fn read_job_log(
         // No timestamp in the whole file: the lines are dated by the file's
         // modification time (a log rewritten by each run belongs to the
         // latest one).
-        let t: DateTime<Utc> = input::mtime(src)
-            .map(DateTime::<Utc>::from)
-            .unwrap_or(cfg.now);
+        let t = input::mtime(src).unwrap_or(cfg.now);
         out.see(t);
         let first = &waiting[0];
         out.events

@@ -149,13 +149,31 @@ impl Facts {
         }
         None
     }
+
+    /// Every fact of one line: [`Facts::scan`]'s, and the billing marker
+    /// beside an exit status (`insufficient_quota, exit code 1` says both;
+    /// SPEC §2.4 reads billing from every line).
+    pub fn scan_all(&self, text: &str, prev: Option<&str>) -> Vec<JobFact> {
+        let mut v: Vec<JobFact> = self.scan(text, prev).into_iter().collect();
+        self.billing_beside(&mut v, text);
+        v
+    }
+
+    fn billing_beside(&self, facts: &mut Vec<JobFact>, text: &str) {
+        if matches!(facts.first(), Some(JobFact::Exit(_))) {
+            if let Some(b) = self.billing(text) {
+                facts.push(JobFact::Billing(b));
+            }
+        }
+    }
 }
 
-/// One line of a job log as read: its own timestamp (if any) and its fact.
+/// One line of a job log as read: its own timestamp (if any) and its facts
+/// (most lines none, a few one, an exit status with a billing marker two).
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobLine {
     pub stamp: Option<Stamp>,
-    pub fact: Option<JobFact>,
+    pub facts: Vec<JobFact>,
 }
 
 /// Reads a job log line by line (plain text or JSON lines, mixed).
@@ -193,7 +211,7 @@ impl<'f> JobLogReader<'f> {
         let prev = (!self.prev.is_empty()).then_some(self.prev.as_str());
         JobLine {
             stamp,
-            fact: self.facts.scan(t, prev),
+            facts: self.facts.scan_all(t, prev),
         }
     }
 
@@ -201,11 +219,17 @@ impl<'f> JobLogReader<'f> {
         let stamp = ["time", "ts", "timestamp", "@timestamp"]
             .iter()
             .find_map(|k| obj.get(*k).and_then(json_time));
+        // `"exit_code": 1` or `"exit_code": "1"`; a value no process exits
+        // with (over i32) is no exit status.
         let exit = ["exit_code", "exitCode", "exit_status", "returncode"]
             .iter()
-            .find_map(|k| obj.get(*k).and_then(Value::as_i64));
+            .find_map(|k| match obj.get(*k)? {
+                Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
+                Value::String(s) => s.trim().parse::<i32>().ok(),
+                _ => None,
+            });
         let fact = if let Some(n) = exit {
-            Some(JobFact::Exit(n as i32))
+            Some(JobFact::Exit(n))
         } else if obj.get("response").is_some_and(Value::is_object) {
             // A job that logs Slack's answer as a JSON field: read as a
             // Slack record is (method, channel and their aliases).
@@ -238,7 +262,9 @@ impl<'f> JobLogReader<'f> {
                         .map(|l| JobFact::Fatal(format!("level {l}")))
                 })
         });
-        JobLine { stamp, fact }
+        let mut facts: Vec<JobFact> = fact.into_iter().collect();
+        self.facts.billing_beside(&mut facts, raw);
+        JobLine { stamp, facts }
     }
 }
 
@@ -379,24 +405,44 @@ mod tests {
         let mut r = JobLogReader::new(&f);
         let l =
             r.line(r#"{"time":"2026-12-03T04:00:06Z","level":"info","msg":"done","exit_code":0}"#);
-        assert_eq!(l.fact, Some(JobFact::Exit(0)));
+        assert_eq!(l.facts, [JobFact::Exit(0)]);
         assert!(matches!(l.stamp, Some(Stamp::Exact(_))));
         let l = r.line(r#"{"ts":1764734406,"level":"fatal","message":"cannot connect"}"#);
-        assert_eq!(l.fact, Some(JobFact::Fatal("level fatal".into())));
+        assert_eq!(l.facts, [JobFact::Fatal("level fatal".into())]);
         let l = r.line(r#"{"@timestamp":"2026-12-03T04:00:06Z","severity":"ERROR","message":"llm call failed","error":{"code":"insufficient_quota"}}"#);
-        assert_eq!(l.fact, Some(JobFact::Billing("insufficient_quota".into())));
+        assert_eq!(l.facts, [JobFact::Billing("insufficient_quota".into())]);
         // a job's JSON log line carrying Slack's answer
         let l = r.line(
             r##"{"time":"2026-12-03T04:00:07Z","msg":"notify","method":"chat.postMessage","channel":"#ops","response":{"ok":false,"error":"channel_not_found"}}"##,
         );
-        match l.fact {
-            Some(JobFact::Slack(a)) => {
+        match &l.facts[..] {
+            [JobFact::Slack(a)] => {
                 assert_eq!(a.error.as_deref(), Some("channel_not_found"));
                 assert_eq!(a.target.as_deref(), Some("#ops"));
                 assert_eq!(a.method.as_deref(), Some("chat.postMessage"));
             }
             other => panic!("{other:?}"),
         }
+        // an exit status beside a billing marker: both facts
+        let l = r.line(
+            r#"{"time":"2026-12-03T04:00:08Z","exit_code":1,"msg":"credit balance is too low"}"#,
+        );
+        assert_eq!(l.facts.len(), 2, "{:?}", l.facts);
+        assert_eq!(l.facts[0], JobFact::Exit(1));
+        assert!(matches!(l.facts[1], JobFact::Billing(_)));
+        let l = r.line("2026-12-03 04:00:09 openai: insufficient_quota, exit code 1");
+        assert_eq!(
+            l.facts,
+            [
+                JobFact::Exit(1),
+                JobFact::Billing("insufficient_quota".into())
+            ]
+        );
+        // exit codes as strings count; ones no process exits with do not
+        let l = r.line(r#"{"time":"2026-12-03T04:00:10Z","exit_code":"3"}"#);
+        assert_eq!(l.facts, [JobFact::Exit(3)]);
+        let l = r.line(r#"{"time":"2026-12-03T04:00:11Z","exit_code":4294967296}"#);
+        assert_eq!(l.facts, []);
         // a continuation line has no stamp
         let l = r.line("  File \"/opt/etl/load.py\", line 3, in <module>");
         assert_eq!(l.stamp, None);
