@@ -512,6 +512,18 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     }
 
     // 2. Ends, failures and per-run notes.
+    // cronie's `CMDOUT` lines, by (host, logging pid), until the `CMDEND`
+    // that the same process logs when the job is done says whose they are.
+    let mut outputs: HashMap<(&str, u32), Vec<usize>> = HashMap::default();
+    let mut orphan_outputs: Vec<usize> = Vec::new();
+    let attach_output = |runs: &mut [Run], r: usize, i: usize| {
+        if let Kind::CronOutput { text, .. } = &events[i].kind {
+            for f in cfg.facts.scan_all(text, None) {
+                runs[r].facts.push((f, i));
+            }
+            runs[r].evidence.push(i);
+        }
+    };
     for (i, e) in events.iter().enumerate() {
         let h = hk(e);
         let t = e.time;
@@ -575,6 +587,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 }
             }
             Kind::CronEnd {
+                pid,
                 user,
                 command,
                 status,
@@ -585,6 +598,18 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 })
                 .or_else(|| latest_before(&runs, by_cmd.get(&key).map(Vec::as_slice), t, |_| true));
                 if let Some(r) = found {
+                    // This process's output lines since the run began are
+                    // the run's; older ones (a pid reused) are not.
+                    if let Some(list) = outputs.remove(&(h, *pid)) {
+                        let from = runs[r].started_at - SKEW;
+                        for o in list {
+                            if events[o].time >= from {
+                                attach_output(&mut runs, r, o);
+                            } else {
+                                orphan_outputs.push(o);
+                            }
+                        }
+                    }
                     let r = &mut runs[r];
                     r.end(t);
                     if let Some(s) = status {
@@ -593,20 +618,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                     r.evidence.push(i);
                 }
             }
-            Kind::CronOutput { user, text } => {
-                let found = latest_before(
-                    &runs,
-                    by_user.get(&(h, user.as_str())).map(Vec::as_slice),
-                    t,
-                    |r| r.ended_at.is_none_or(|e| e >= t),
-                );
-                if let Some(r) = found {
-                    if let Some(f) = cfg.facts.scan(text, None) {
-                        runs[r].facts.push((f, i));
-                    }
-                    runs[r].evidence.push(i);
-                }
-            }
+            Kind::CronOutput { pid, .. } => outputs.entry((h, *pid)).or_default().push(i),
             Kind::AnacronEnd { pid, job, outcome } => {
                 if let Some(r) = latest_before(
                     &runs,
@@ -634,6 +646,26 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 }
             }
             _ => {}
+        }
+    }
+
+    // Output whose `CMDEND` never came (the run outlived the log, or the
+    // line was lost): the latest run of its user still open then.
+    orphan_outputs.extend(outputs.into_values().flatten());
+    orphan_outputs.sort_unstable();
+    for i in orphan_outputs {
+        let e = &events[i];
+        let Kind::CronOutput { user, .. } = &e.kind else {
+            continue;
+        };
+        let found = latest_before(
+            &runs,
+            by_user.get(&(hk(e), user.as_str())).map(Vec::as_slice),
+            e.time,
+            |r| r.ended_at.is_none_or(|end| end >= e.time),
+        );
+        if let Some(r) = found {
+            attach_output(&mut runs, r, i);
         }
     }
 

@@ -151,7 +151,10 @@ pub enum Kind {
         command: Name,
     },
     /// `(user) END (command)` / `(user) CMDEND (command)` / dcron `exit status`.
+    /// `pid` is the logging process (cronie: the job's parent, which also
+    /// logs its `CMDOUT` lines).
     CronEnd {
+        pid: u32,
         user: Name,
         command: Name,
         status: Option<i32>,
@@ -163,8 +166,13 @@ pub enum Kind {
     CronSession { pid: u32, opened: bool, user: Name },
     /// MAIL / No MTA / other per-run cron notes logged by the run's parent.
     CronNote { pid: u32 },
-    /// cronie `(user) CMDOUT (text)`: the job's output in syslog.
-    CronOutput { user: String, text: String },
+    /// cronie `(user) CMDOUT (text)`: the job's output in syslog, logged by
+    /// the job's parent (the pid of the run's `CMDEND`, not of its `CMD`).
+    CronOutput {
+        pid: u32,
+        user: String,
+        text: String,
+    },
     /// busybox `USER u pid N cmd command`.
     BusyboxCmd { pid: u32, user: Name, command: Name },
     /// anacron `Job `X' started`.

@@ -56,7 +56,7 @@ fn parse_cron(sched: Scheduler, pid: u32, msg: &str) -> Option<Kind> {
         return parse_dcron_start(rest).or(Some(Kind::Context));
     }
     if let Some(rest) = m.strip_prefix("exit status ") {
-        return parse_dcron_exit(rest).or(Some(Kind::Context));
+        return parse_dcron_exit(pid, rest).or(Some(Kind::Context));
     }
     if m.starts_with("pam_") {
         return parse_session(pid, m).or(Some(Kind::Context));
@@ -96,11 +96,13 @@ fn parse_cron(sched: Scheduler, pid: u32, msg: &str) -> Option<Kind> {
             },
         },
         ("END" | "CMDEND", Some(cmd)) => Kind::CronEnd {
+            pid,
             user: user.into(),
             command: job_pid(cmd).map_or(cmd, |(_, c)| c).into(),
             status: None,
         },
         ("CMDOUT", Some(text)) => Kind::CronOutput {
+            pid,
             user: user.to_string(),
             text: text.to_string(),
         },
@@ -201,10 +203,11 @@ fn parse_dcron_start(rest: &str) -> Option<Kind> {
 }
 
 /// dcron: `1 from user root command` (after `exit status `).
-fn parse_dcron_exit(rest: &str) -> Option<Kind> {
+fn parse_dcron_exit(pid: u32, rest: &str) -> Option<Kind> {
     let (status, rest) = rest.split_once(" from user ")?;
     let (user, command) = rest.split_once(' ').unwrap_or((rest, ""));
     Some(Kind::CronEnd {
+        pid,
         user: user.into(),
         command: command.into(),
         status: Some(status.trim().parse().ok()?),
@@ -347,6 +350,7 @@ mod tests {
                 Some(1395),
                 "(root) CMDEND (run-parts /etc/cron.hourly)",
                 Some(Kind::CronEnd {
+                    pid: 1395,
                     user: "root".into(),
                     command: "run-parts /etc/cron.hourly".into(),
                     status: None,
@@ -414,6 +418,7 @@ mod tests {
                 Some(12344),
                 "(root) END (/usr/local/bin/backup.sh)",
                 Some(Kind::CronEnd {
+                    pid: 12344,
                     user: "root".into(),
                     command: "/usr/local/bin/backup.sh".into(),
                     status: None,
@@ -507,6 +512,7 @@ mod tests {
                 Some(90),
                 "(root) CMDOUT (Traceback (most recent call last):)",
                 Some(Kind::CronOutput {
+                    pid: 90,
                     user: "root".into(),
                     text: "Traceback (most recent call last):".into(),
                 }),
@@ -550,6 +556,7 @@ mod tests {
                 Some(9),
                 "exit status 0 from user root /usr/local/bin/backup",
                 Some(Kind::CronEnd {
+                    pid: 9,
                     user: "root".into(),
                     command: "/usr/local/bin/backup".into(),
                     status: Some(0),

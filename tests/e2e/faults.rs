@@ -822,6 +822,81 @@ fn a_job_log_with_no_timestamps_is_dated_by_its_modification_time() {
     assert_eq!(doc.runs[0].execution.exit_code, Some(3));
 }
 
+#[test]
+fn a_job_log_line_of_a_million_brackets_is_read_not_a_stack_overflow() {
+    // Every job-log line is tried for a `[stamp]`: one level of brackets is
+    // looked into, not one per `[`.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "syslog", CMD_BACKUP);
+    let mut log = "[".repeat(1_000_000);
+    log.push_str("\n[[2026-12-03T04:00:02Z]] nested\n[2026-12-03T04:00:03Z] done, exit code 4\n");
+    write(d, "backup.log", log);
+    let (_, doc) = json(d, &["--syslog", "syslog", "--job-log", "backup.log"]);
+    let input = doc.inputs.iter().find(|i| i.path == "backup.log").unwrap();
+    assert_eq!(input.lines, 3);
+    assert_eq!(doc.runs.len(), 1);
+    assert_eq!(doc.runs[0].execution.exit_code, Some(4));
+}
+
+#[test]
+fn durations_too_long_for_the_calendar_are_exit_2_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "syslog", CMD_BACKUP);
+    for args in [
+        &["--since", "300000y"][..],
+        &["--until", "300000years"],
+        &["--delivery-window", "300000y"],
+    ] {
+        let mut all = vec!["report", "--syslog", "syslog"];
+        all.extend(args);
+        let out = run_in(d, &all);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(args[1]), "{args:?}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    }
+    write(
+        d,
+        "crontriage.toml",
+        "[[job]]\nname = \"backup\"\nmatch = \"backup.sh\"\nschedule = \"0 4 * * *\"\ngrace = \"300000y\"\n",
+    );
+    let out = run_in(d, &["report", "--syslog", "syslog"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("grace"), "{}", out.stderr);
+    // A hundred years is still a window.
+    write(
+        d,
+        "crontriage.toml",
+        "[[job]]\nname = \"backup\"\nmatch = \"backup.sh\"\nschedule = \"0 4 * * *\"\ngrace = \"100y\"\n",
+    );
+    let (_, doc) = json(d, &["--syslog", "syslog", "--since", "36500d"]);
+    assert_eq!(ids(&doc), ["backup@web-01@2026-12-03T04:00:01Z"]);
+}
+
+#[test]
+fn a_corrupt_gz_in_a_folder_is_exit_2_naming_it_or_skipped_with_keep_going() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "logs/syslog", CMD_BACKUP);
+    // gzip's magic, then no valid header: rotated, then damaged.
+    write(
+        d,
+        "logs/syslog.2.gz",
+        b"\x1f\x8b\x08\xff\xff garbage, not deflate",
+    );
+    let out = run_in(d, &["report", "logs"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("syslog.2.gz"), "{}", out.stderr);
+    let (out, doc) = json(d, &["--keep-going", "logs"]);
+    assert!(
+        out.stderr.contains("warning: logs/syslog.2.gz"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(ids(&doc), ["backup@web-01@2026-12-03T04:00:01Z"]);
+}
+
 // ------------------------------------------------------------------ secrets
 
 /// Secrets fed through every input, each a distinctive string that must
