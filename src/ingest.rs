@@ -109,10 +109,7 @@ pub fn read_source(cfg: &Config, src: &Source) -> Result<SourceOut, String> {
 fn overlong(out: &mut SourceOut, first_line: u64) {
     out.counts.lines += 1;
     out.counts.malformed += 1;
-    out.note_malformed(
-        first_line + 1,
-        format!("line longer than {} bytes (cut)", input::MAX_LINE),
-    );
+    out.note_malformed(first_line + 1, formats::OVERLONG);
 }
 
 /// Split a block into about `n` newline-aligned pieces.
@@ -240,6 +237,11 @@ fn each_line(
             let mut line = &data[pos..end];
             if line.last() == Some(&b'\r') {
                 line = &line[..line.len() - 1];
+            }
+            if line.len() > input::MAX_LINE {
+                overlong(out, out.counts.lines);
+                pos = end + 1;
+                continue;
             }
             out.counts.lines += 1;
             let n = out.counts.lines;

@@ -5,8 +5,9 @@
 //! sniffed by content; [`Plan::skipped`] says what was left out and why, so
 //! `crontriage sources` can show exactly what `report` will read.
 //! [`BlockReader`] reads a source in large line-aligned blocks with bounded
-//! memory: a line longer than [`MAX_LINE`] is cut, flagged and skipped to
-//! its end, so one giant line cannot exhaust memory.
+//! memory: a line longer than [`MAX_LINE`] that crosses a block is cut,
+//! flagged and skipped to its end, so one giant line cannot exhaust memory;
+//! the parsers count a longer line inside a block the same way.
 
 use crate::config::Config;
 use crate::error::{Error, Result};

@@ -97,6 +97,7 @@ static TRIGGERS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
         "secret",
         "passw",
         "private-",
+        "signature",
     ] {
         let title = format!("{}{}", w[..1].to_ascii_uppercase(), &w[1..]);
         pats.extend([w.to_string(), title, w.to_ascii_uppercase()]);
@@ -211,6 +212,8 @@ mod tests {
             "apiKey=abcd1234",
             "API_KEY=abcd1234",
             "userPassWord=abcd1234",
+            "X-Slack-Signature: v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503",
+            "x-slack-signature: v0=abcd1234",
         ] {
             assert_ne!(redact(s), s, "{s}");
         }

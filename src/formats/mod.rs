@@ -163,6 +163,10 @@ fn framed_guess(b: &[u8]) -> bool {
     }
 }
 
+/// Why a line over [`crate::input::MAX_LINE`] was not read.
+pub const OVERLONG: &str = "line longer than 1048576 bytes (cut)";
+const _: () = assert!(crate::input::MAX_LINE == 1_048_576);
+
 /// Parse a chunk of complete lines of a scheduler input (syslog in any
 /// framing, or journal JSON).
 pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
@@ -217,6 +221,17 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
         if invalid {
             bad.next();
             out.counts.invalid_utf8 += 1;
+        }
+        // A line over the cap inside a block (the reader cuts only those
+        // that cross one): malformed, like a cut one, and not parsed.
+        if line.len() > crate::input::MAX_LINE {
+            out.counts.malformed += 1;
+            if out.malformed.len() < EXAMPLES {
+                out.malformed.push((idx, OVERLONG));
+            }
+            idx += 1;
+            pos = end + 1;
+            continue;
         }
         let is_json = line.first() == Some(&b'{');
         if hit || is_json {

@@ -215,7 +215,10 @@ fn parse_text(t: &str) -> Result<Record, Malformed> {
             "host" | "hostname" => a.host = Some(value.to_string()),
             "method" => a.method = Some(value.to_string()),
             "channel" | "target" => a.target = Some(value.to_string()),
-            "status" | "http_status" | "http" => a.http_status = value.parse().ok(),
+            "status" | "http_status" | "http" => {
+                // As in JSON records: an HTTP status is 100–599.
+                a.http_status = value.parse().ok().filter(|s| (100..600).contains(s))
+            }
             "ok" => a.ok = Some(value == "true"),
             "error" => a.error = Some(value.to_string()),
             _ => {}
@@ -454,6 +457,11 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(r.attempt.error.as_deref(), Some("invalid_payload"));
+        // No HTTP status is 999: the field is dropped, as in JSON records.
+        let r = parse_line("1764734407 job=etl method=webhook status=999 body=ok")
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.attempt.http_status, None);
         assert!(parse_line("hello world").is_err());
     }
 

@@ -209,6 +209,31 @@ fn a_line_of_40_mb_is_cut_counted_and_reading_resumes_after_it() {
 }
 
 #[test]
+fn a_line_over_1_mib_between_short_lines_is_malformed_wherever_blocks_fall() {
+    // A 3 MiB line sits whole inside the reader's first block: it counts as
+    // malformed like one that crosses a block, and is not parsed.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut s = CMD_BACKUP.as_bytes().to_vec();
+    s.extend(b"Dec  3 04:00:03 web-01 CRON[150]: (root) CMD (");
+    s.extend(std::iter::repeat_n(b'x', 3 << 20));
+    s.extend(b")\n");
+    s.extend(FAIL_BACKUP.as_bytes());
+    write(d, "syslog", &s);
+    let mut j = b"2026-12-03 04:00:02 start\n".to_vec();
+    j.extend(std::iter::repeat_n(b'y', 3 << 20));
+    j.extend(b" exit code 9\n2026-12-03 04:00:08 exit code 2\n");
+    write(d, "backup.log", &j);
+    let (out, doc) = json(d, &["--syslog", "syslog", "--job-log", "backup.log"]);
+    assert_eq!(ids(&doc), ["backup@web-01@2026-12-03T04:00:01Z"]);
+    assert_eq!(doc.runs[0].execution.exit_code, Some(2));
+    for i in &doc.inputs {
+        assert_eq!((i.lines, i.malformed), (3, 1), "{i:?}");
+    }
+    assert!(out.stdout.len() < 64 * 1024, "{} bytes", out.stdout.len());
+}
+
+#[test]
 fn last_line_without_newline_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
