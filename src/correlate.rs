@@ -679,6 +679,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     });
     let next_start = next_starts(&runs);
     let mut orphan_output: BTreeMap<String, Vec<Ev>> = BTreeMap::new();
+    let mut hints = HostHints::default();
     for (i, e) in events.iter().enumerate() {
         let (job, fact) = match &e.kind {
             Kind::Job { job, fact } => (job.clone(), fact),
@@ -702,7 +703,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             }
             _ => continue,
         };
-        let hint = path_host_hint(paths, e, &runs, by_job.get(&*job));
+        let hint = hints.get(paths, e, &runs, &job, by_job.get(&*job));
         let found = by_job.get(&*job).and_then(|list| {
             let end =
                 list.partition_point(|&ri| runs[ri].started_at <= e.time + Duration::seconds(60));
@@ -743,7 +744,8 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             .count();
     runs.reserve_exact(bound);
     for (job, evs) in orphan_output {
-        let mut cur: Option<usize> = None;
+        // The current run, and the latest time it was seen.
+        let mut cur: Option<(usize, DateTime<Utc>)> = None;
         let mut after_exit = false;
         for i in evs {
             let e = &events[i];
@@ -752,11 +754,10 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             };
             let start_new = match cur {
                 None => true,
-                Some(r) => {
+                Some((_, seen)) => {
                     matches!(fact, JobFact::SegmentStart)
                         || after_exit && !matches!(fact, JobFact::SegmentEnd)
-                        || (e.time - runs[r].last_seen(events)).num_seconds()
-                            >= crate::ingest::SEGMENT_GAP
+                        || (e.time - seen).num_seconds() >= crate::ingest::SEGMENT_GAP
                 }
             };
             if start_new {
@@ -767,10 +768,14 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 let mut r = Run::new(names.get(&name), None, Scheduler::JobLog, e.time, i);
                 r.evidence.clear();
                 runs.push(r);
-                cur = Some(runs.len() - 1);
+                cur = Some((runs.len() - 1, e.time));
                 after_exit = false;
             }
-            let r = &mut runs[cur.unwrap()];
+            let Some((ri, seen)) = cur.as_mut() else {
+                continue;
+            };
+            *seen = (*seen).max(e.time);
+            let r = &mut runs[*ri];
             add_fact(r, fact, i);
             if matches!(fact, JobFact::SegmentEnd) {
                 r.ended_at = Some(e.time.max(r.started_at));
@@ -797,6 +802,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     let lookback = cfg.delivery_window + Duration::days(2);
     // (run, record): applied once all records are placed.
     let mut assigned: Vec<(usize, Ev)> = Vec::new();
+    let mut slack_hints = HostHints::default();
     let known: BTreeSet<String> = by_job
         .keys()
         .map(|j| j.to_string())
@@ -823,12 +829,8 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         // the host it names, else the host in its path, else the run that
         // ended last before it (a notification follows its job's end).
         let hint = a.host.clone().or_else(|| {
-            path_host_hint(
-                paths,
-                e,
-                &runs,
-                a.job.as_deref().and_then(|j| by_job.get(j)),
-            )
+            let job = a.job.as_deref()?;
+            slack_hints.get(paths, e, &runs, job, by_job.get(job))
         });
         let pick = |cands: &mut dyn Iterator<Item = usize>| -> Option<usize> {
             cands.max_by_key(|&ri| {
@@ -987,6 +989,30 @@ fn holds_output(r: &Run, next: Option<DateTime<Utc>>, t: DateTime<Utc>) -> bool 
     r.missed.is_none()
         && t >= r.started_at - Duration::seconds(60)
         && next.is_none_or(|n| t < n - Duration::seconds(60))
+}
+
+/// [`path_host_hint`] once per (input, job): the answer depends on nothing
+/// else, and a job log holds thousands of lines of one job.
+#[derive(Default)]
+struct HostHints(HashMap<crate::event::SourceId, HashMap<String, Option<String>>>);
+
+impl HostHints {
+    fn get(
+        &mut self,
+        paths: &[String],
+        e: &Event,
+        runs: &[Run],
+        job: &str,
+        list: Option<&Vec<usize>>,
+    ) -> Option<String> {
+        let per_input = self.0.entry(e.loc.source).or_default();
+        if let Some(h) = per_input.get(job) {
+            return h.clone();
+        }
+        let h = path_host_hint(paths, e, runs, list);
+        per_input.insert(job.to_string(), h.clone());
+        h
+    }
 }
 
 /// A host named by a folder in a job log's path (`web-01/jobs/backup.log`).

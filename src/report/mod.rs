@@ -331,14 +331,13 @@ fn run_report(p: &Parts, i: usize, id: &str) -> RunReport {
     let path = |src: u32| p.inputs[src as usize].source.display.as_str();
     // One line may be two events (a job log's last line is both the end
     // of its output and its exit status): show it once.
-    let mut shown = Vec::with_capacity(run.evidence.len());
+    let mut shown: rustc_hash::FxHashSet<crate::event::Location> = Default::default();
     let mut evidence: Vec<EvidenceLine> = Vec::with_capacity(run.evidence.len() + 1);
     for &i in &run.evidence {
         let e = &p.events[i];
-        if shown.contains(&e.loc) {
+        if !shown.insert(e.loc) {
             continue;
         }
-        shown.push(e.loc);
         evidence.push(evidence_line(path(e.loc.source), e.loc.line, &e.text));
     }
     if let Some(m) = &run.missed {
