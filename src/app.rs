@@ -127,6 +127,20 @@ pub fn analyze<'c>(cfg: &'c Config, err: &mut dyn Write) -> Result<Analysis<'c>>
         .collect();
     progress.finish();
     timing.lap("read");
+    if timing.0.is_some() {
+        let n: usize = outs.iter().flatten().map(|o| o.events.len()).sum();
+        let text: usize = outs
+            .iter()
+            .flatten()
+            .flat_map(|o| &o.events)
+            .map(|e| e.text.len())
+            .sum();
+        eprintln!(
+            "timing: {n} events of {} bytes, {} MiB of line text",
+            std::mem::size_of::<crate::event::Event>(),
+            text >> 20
+        );
+    }
     let mut results = Vec::with_capacity(outs.len());
     for (src, out) in plan.sources.iter().zip(outs) {
         match out {
