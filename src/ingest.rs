@@ -167,6 +167,7 @@ fn read_scheduler(
             absorb_chunk(out, src, &mut res, chunk, line_base);
             line_base = out.counts.lines;
         }
+        reader.recycle(block);
         next = following?;
     }
     Ok(())
@@ -255,6 +256,7 @@ fn each_line(
             }
             pos = end + 1;
         }
+        reader.recycle(block);
     }
     Ok(())
 }
