@@ -1226,26 +1226,36 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>, names: &
 /// a host's scheduler lines cover, with no run of the job near them.
 /// The shortest gap between a schedule's times (over its first few after
 /// `from`): a job's own run lines are at least this far apart.
+/// The longest wait between two of the schedule's times, over its next 64
+/// from `from`: a day across a DST change is 25 h, a weekday job's weekend is
+/// three days.
 fn schedule_period(sched: &croner::Cron, from: chrono::DateTime<chrono_tz::Tz>) -> Duration {
     let times: Vec<DateTime<Utc>> = sched
         .iter_from(from, croner::Direction::Forward)
-        .take(9)
+        .take(64)
         .map(|t| t.with_timezone(&Utc))
         .collect();
     times
         .windows(2)
         .map(|w| w[1] - w[0])
-        .min()
+        .max()
         .unwrap_or(Duration::days(1))
 }
 
+/// How many of a job's longest waits a silence may last and still be inside
+/// what the host's logs cover: a host that logs nothing but this job, which
+/// skipped up to three runs in a row, still covers the time between.
+const BRIDGE_PERIODS: i32 = 4;
+
 /// A host's coverage for one job: its stretches joined where the silence
-/// between them is shorter than two of the job's periods (a host that logs
-/// little but this daily job still covers the days between its runs), and
-/// never across a longer silence — a clock reset to 1970, a host switched
-/// off for a week — which would invent missed runs by the thousand.
+/// between them is at most [`BRIDGE_PERIODS`] of the job's longest waits (a
+/// host that logs little but this daily job still covers the days between
+/// its runs, a day it skipped included, with jitter or a DST change in
+/// between), and never across a longer silence — a clock reset to 1970, a
+/// host switched off for a week — which would invent missed runs by the
+/// thousand.
 fn spans_for(stretches: &[(DateTime<Utc>, DateTime<Utc>)], period: Duration) -> Vec<Span> {
-    let bridge = (period * 2).max(COVERAGE_GAP);
+    let bridge = (period * BRIDGE_PERIODS).max(COVERAGE_GAP);
     let mut out: Vec<Span> = Vec::new();
     for &(a, b) in stretches {
         match out.last_mut() {
