@@ -22,9 +22,11 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         with,
     };
     vec![
-        // Slack webhooks (URL path is the secret).
+        // Slack webhooks (URL path is the secret), with or without the
+        // scheme, and JSON-escaped (`https:\/\/hooks.slack.com\/services\/…`,
+        // as PHP's json_encode writes it).
         r(
-            r"https?://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_\-]+",
+            r"(?i)(?:https?:(?:\\?/){2})?\bhooks\.slack\.com\\?/(?:services|workflows|triggers)\\?/[A-Za-z0-9/_\-\\]+",
             MARK,
         ),
         // Slack tokens: bot, user, app-level, legacy, refresh, config.
@@ -43,9 +45,10 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         r(r"\bsk-[A-Za-z0-9_\-]{16,}", MARK),
         // AWS access key ids.
         r(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", MARK),
-        // Passwords in URLs: scheme://user:pass@host.
+        // Passwords in URLs: scheme://user:pass@host (also JSON-escaped,
+        // `scheme:\/\/user:pass@host`).
         r(
-            r"([a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@]+:)[^\s@/]+@",
+            r"([a-zA-Z][a-zA-Z0-9+.\-]*:(?:\\?/){2}[^\s:/@\\]+:)[^\s@/]+@",
             "${1}[REDACTED]@",
         ),
         // key=value, "key": "value", and API-key headers.
@@ -85,6 +88,7 @@ static TRIGGERS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
         "AKIA",
         "ASIA",
         "://",
+        ":\\/\\/",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -145,6 +149,18 @@ mod tests {
                 "curl -X POST [REDACTED] -d @x",
             ),
             (
+                r#"{"url":"https:\/\/hooks.slack.com\/services\/T0AAAAAAA\/B0BBBBBBB\/SECRETwebhookPART1234","ok":true}"#,
+                r#"{"url":"[REDACTED]","ok":true}"#,
+            ),
+            (
+                "posting to hooks.slack.com/services/T0/B0/SECRETxyz failed",
+                "posting to [REDACTED] failed",
+            ),
+            (
+                r#"{"dsn":"postgres:\/\/backup:hunter2@db\/app"}"#,
+                r#"{"dsn":"postgres:\/\/backup:[REDACTED]@db\/app"}"#,
+            ),
+            (
                 "curl -H 'Authorization: Bearer abc.def.ghi' https://api",
                 "curl -H 'Authorization: [REDACTED]' https://api",
             ),
@@ -197,6 +213,9 @@ mod tests {
     fn triggers_cover_every_rule() {
         for s in [
             "https://hooks.slack.com/services/T0/B0/X",
+            r"https:\/\/hooks.slack.com\/services\/T0\/B0\/X",
+            "HOOKS.SLACK.COM/services/T0/B0/X",
+            r"mysql:\/\/u:p@h\/db",
             "xoxb-1-2-abc",
             "xapp-1-A-1-abc",
             "Authorization: Basic dXNlcjpwYXNz",
