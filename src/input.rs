@@ -172,6 +172,14 @@ fn sample(path: &Path, n: usize) -> io::Result<Vec<u8>> {
 
 /// Build the list of sources from flags and folders.
 pub fn plan(cfg: &Config) -> Result<Plan> {
+    let i = &cfg.inputs;
+    if i.syslog.is_empty() && i.job_log.is_empty() && i.slack.is_empty() && i.dirs.is_empty() {
+        // An empty report here would pass a CI check whose log folder
+        // variable came out empty.
+        return Err(Error::Usage(
+            "no inputs: give a folder (`crontriage report DIR`) or files with --syslog, --job-log or --slack (`-` for stdin)".into(),
+        ));
+    }
     let mut plan = Plan::default();
     let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
     let mut stdin_used = false;
@@ -352,18 +360,23 @@ fn job_of(cfg: &Config, p: &Path) -> String {
 }
 
 /// Open a file, transparently decompressing gzip (by its magic bytes, not
-/// its name: rotated files are not always named for what they hold).
+/// its name: rotated files are not always named for what they hold). A file
+/// named `.gz` that holds no gzip data is corrupt (SPEC §1), not text: read
+/// as lines, its bytes would only be counted malformed and the run looks
+/// clean.
 pub fn open_path(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     let meta = std::fs::metadata(path)?;
     if meta.is_dir() {
         return Err(io::Error::other("is a directory"));
     }
+    let named_gz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
     #[cfg(unix)]
     if std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()) {
-        return wrap(fifo::open(path)?);
+        return wrap(fifo::open(path)?, named_gz);
     }
-    let f = File::open(path)?;
-    wrap(Box::new(f))
+    wrap(Box::new(File::open(path)?), named_gz)
 }
 
 /// A FIFO with no writer (see [`fifo`]): read as an empty input, with a
@@ -436,11 +449,18 @@ mod fifo {
     }
 }
 
-fn wrap(r: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
+/// Decompress when the data starts with gzip's magic bytes; `must_be_gz`
+/// (a file named `.gz`) makes anything else but an empty file an error.
+fn wrap(r: Box<dyn Read + Send>, must_be_gz: bool) -> io::Result<Box<dyn Read + Send>> {
     let mut br = BufReader::with_capacity(256 * 1024, r);
     let magic = br.fill_buf()?;
     if magic.len() >= 2 && magic[0] == 0x1f && magic[1] == 0x8b {
         Ok(Box::new(flate2::bufread::MultiGzDecoder::new(br)))
+    } else if must_be_gz && !magic.is_empty() {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "corrupt .gz: no gzip header (the file is named .gz but does not start with gzip's magic bytes)",
+        ))
     } else {
         Ok(Box::new(br))
     }
@@ -450,7 +470,7 @@ fn wrap(r: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
 pub fn open(src: &Source) -> io::Result<Box<dyn Read + Send>> {
     match &src.path {
         Some(p) => open_path(p),
-        None => wrap(Box::new(io::stdin())),
+        None => wrap(Box::new(io::stdin()), false),
     }
 }
 
@@ -493,7 +513,12 @@ pub struct BlockReader<R: Read> {
     /// Without them every 8 MiB block is a fresh allocation, and glibc's
     /// per-thread arenas keep several freed ones resident.
     spare: Vec<Vec<u8>>,
+    /// The input's first bytes were looked at for a UTF-8 byte-order mark.
+    bom_checked: bool,
 }
+
+/// The UTF-8 byte-order mark some Windows tools and editors put first.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl<R: Read> BlockReader<R> {
     pub fn new(r: R) -> Self {
@@ -509,6 +534,7 @@ impl<R: Read> BlockReader<R> {
             block: block.max(MAX_LINE + 1),
             err: None,
             spare: Vec::new(),
+            bom_checked: false,
         }
     }
 
@@ -579,6 +605,14 @@ impl<R: Read> BlockReader<R> {
                 }
             }
             self.fill(self.block)?;
+            if !self.bom_checked {
+                // A byte-order mark is not part of the first line: left in,
+                // that line matches no format and its record is lost.
+                self.bom_checked = true;
+                if self.pending.starts_with(BOM) {
+                    self.pending.drain(..BOM.len());
+                }
+            }
             if self.pending.is_empty() {
                 return Ok(None);
             }
@@ -659,6 +693,19 @@ mod tests {
         }
         assert!(fresh.len() > 3, "{} blocks", fresh.len());
         assert_eq!(recycled, fresh);
+    }
+
+    #[test]
+    fn a_byte_order_mark_at_the_start_is_dropped() {
+        let out = blocks(
+            b"\xEF\xBB\xBFDec  3 04:00:01 h CRON[1]: (root) CMD (x)\n",
+            0,
+        );
+        assert_eq!(out[0].0, b"Dec  3 04:00:01 h CRON[1]: (root) CMD (x)\n");
+        // Only at the start: later the bytes are the line's own.
+        let out = blocks(b"a\n\xEF\xBB\xBFb\n", 0);
+        assert_eq!(out[0].0, b"a\n\xEF\xBB\xBFb\n");
+        assert!(blocks(b"\xEF\xBB\xBF", 0).is_empty());
     }
 
     #[test]

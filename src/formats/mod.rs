@@ -352,6 +352,7 @@ pub enum Sniffed {
 
 /// Decide what a file holds from a sample of its first lines.
 pub fn sniff(sample: &[u8]) -> (Sniffed, String) {
+    let sample = sample.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(sample);
     if sample.is_empty() {
         return (Sniffed::Skip("empty file"), "empty".into());
     }

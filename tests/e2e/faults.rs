@@ -1422,3 +1422,74 @@ fn html_escapes_hostile_log_text() {
     // Quotes are escaped too, so text cannot leave an attribute value.
     assert!(html.contains("&quot;q&quot;"), "{html}");
 }
+
+#[test]
+fn a_gz_name_over_data_that_is_not_gzip_is_exit_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "syslog", CMD_BACKUP);
+    // What a broken rotation or a copy gone wrong leaves: text, or junk.
+    write(d, "syslog.2.gz", CMD_BACKUP);
+    write(d, "slack.jsonl.gz", [0x00u8, 0xff, 0x13, 0x37, 0x0a, 0x42]);
+    for name in ["syslog.2.gz", "slack.jsonl.gz"] {
+        let flag = if name.starts_with("slack") {
+            "--slack"
+        } else {
+            "--syslog"
+        };
+        let out = run_in(d, &["report", flag, name]);
+        assert_eq!(out.code, 2, "{name}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains(&format!("{name}: corrupt .gz: no gzip header")),
+            "{}",
+            out.stderr
+        );
+    }
+    // With --keep-going it is reported and skipped; the rest is read.
+    let (out, doc) = json(
+        d,
+        &[
+            "--keep-going",
+            "--syslog",
+            "syslog",
+            "--syslog",
+            "syslog.2.gz",
+        ],
+    );
+    assert!(
+        out.stderr.contains("warning: syslog.2.gz"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(doc.runs.len(), 1);
+    // An empty file named .gz holds nothing to be wrong about.
+    write(d, "empty.gz", "");
+    let (_, doc) = json(d, &["--syslog", "syslog", "--syslog", "empty.gz"]);
+    assert_eq!(doc.runs.len(), 1);
+}
+
+#[test]
+fn a_byte_order_mark_does_not_cost_the_first_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "syslog", format!("\u{feff}{CMD_BACKUP}"));
+    write(
+        d,
+        "slack.jsonl",
+        "\u{feff}{\"ts\":\"2026-12-03T04:00:09Z\",\"job\":\"backup\",\"http_status\":200,\"response\":{\"ok\":false,\"error\":\"invalid_auth\"}}\n",
+    );
+    let (_, doc) = json(d, &["--syslog", "syslog", "--slack", "slack.jsonl"]);
+    assert!(
+        doc.inputs.iter().all(|i| i.malformed == 0),
+        "{:?}",
+        doc.inputs
+    );
+    assert_eq!(doc.runs.len(), 1);
+    assert_eq!(doc.runs[0].delivery.status, "failed");
+    assert_eq!(doc.runs[0].category, "delivery-failed");
+    // In folder mode too (sniffing looks past the mark).
+    let (_, doc) = json(d, &["."]);
+    assert_eq!(verdicts(&doc).len(), 1);
+    assert_eq!(doc.runs[0].category, "delivery-failed");
+}
