@@ -327,10 +327,14 @@ pub fn judge(a: &SlackAttempt, expected: Option<&str>, cfg: &Config) -> Judged {
             ),
         };
     }
-    let succeeded = a.ok == Some(true)
-        || (a.ok.is_none()
-            && err.is_none()
-            && a.http_status.is_some_and(|s| (200..300).contains(&s)));
+    // HTTP >= 400 is a failure whatever the body says (SPEC §2.2): a proxy's
+    // 503 in front of a cached `{"ok":true}` delivered nothing.
+    let http_failed = a.http_status.is_some_and(|s| s >= 400);
+    let succeeded = !http_failed
+        && (a.ok == Some(true)
+            || (a.ok.is_none()
+                && err.is_none()
+                && a.http_status.is_some_and(|s| (200..300).contains(&s))));
     if succeeded {
         if let (Some(e), Some(l)) = (expected, a.landed.as_deref()) {
             if cfg.channels.same(e, l) == Some(false) {

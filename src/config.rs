@@ -108,6 +108,13 @@ impl Channels {
         if ca == cb || na == nb {
             return Some(true);
         }
+        // A post to a user (`U…`/`W…`) lands in the DM channel with them
+        // (`D…`), whose ID says nothing of whose it is.
+        let user = |s: &str| s.trim().starts_with(['U', 'W']) && is_channel_id(s);
+        let dm = |s: &str| s.trim().starts_with('D') && is_channel_id(s);
+        if (user(&ca) && dm(&cb)) || (dm(&ca) && user(&cb)) {
+            return None;
+        }
         // Comparable when both are names, or both are (or resolve to) IDs.
         let ids = is_channel_id(&ca) && is_channel_id(&cb);
         let names = !is_channel_id(&na) && !is_channel_id(&nb);
@@ -628,5 +635,20 @@ mod tests {
         assert_eq!(c.same("#ops-alerts", "#general"), Some(false));
         assert_eq!(c.same("#ops-alerts", "C999999XX"), Some(false));
         assert_eq!(Channels::default().same("#ops-alerts", "C024BE91L"), None);
+        // chat.postMessage to a user answers with the DM channel's ID.
+        assert_eq!(Channels::default().same("U0BOB12345", "D0BOB12345"), None);
+        assert_eq!(Channels::default().same("W0ALICE123", "D07QCFX9HAB"), None);
+        assert_eq!(Channels::default().same("@alice", "D07QCFX9HAB"), None);
+        assert_eq!(
+            Channels::default().same("C024BE91L", "D07QCFX9HAB"),
+            Some(false)
+        );
+        // [channels] may still relate them.
+        let mut m = BTreeMap::new();
+        m.insert("U0BOB12345".to_string(), "D0BOB12345".to_string());
+        assert_eq!(
+            Channels::new(&m).same("U0BOB12345", "D0BOB12345"),
+            Some(true)
+        );
     }
 }

@@ -147,14 +147,25 @@ fn apply_text_body(a: &mut SlackAttempt, s: &str) {
         a.ok = Some(true);
     } else if !s.is_empty() {
         a.ok = Some(false);
-        // Webhooks answer a bare code (`invalid_payload`, `no_service`); keep
-        // the first word so a longer text still names its error.
-        let code: String = s.chars().take_while(|c| !c.is_whitespace()).collect();
-        a.error = Some(
-            code.trim_matches(|c: char| c == '"' || c == '\'')
-                .to_string(),
-        );
+        a.error = text_body_code(s).map(str::to_string);
     }
+}
+
+/// The error code a webhook's text body names. Webhooks answer a bare code
+/// (`invalid_payload`, `no_service`); a longer text counts when its first
+/// word is code-shaped (`no_service: …`). Prose (`too many requests`, an
+/// HTML error page) names no code: the HTTP status speaks instead.
+fn text_body_code(s: &str) -> Option<&str> {
+    let first = s.split_whitespace().next()?;
+    let code = first
+        .trim_matches(|c: char| c == '"' || c == '\'')
+        .trim_end_matches([':', '.', ',', ';']);
+    let shaped = code.starts_with(|c: char| c.is_ascii_lowercase())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let alone = first.len() == s.len();
+    (shaped && (alone || code.contains('_'))).then_some(code)
 }
 
 static LOOSE_OK: LazyLock<Regex> =
@@ -433,6 +444,24 @@ mod tests {
         // webhook string bodies
         let r = parse_line(r#"{"@timestamp":"2026-12-03T04:00:07+01:00","source":"etl","method":"webhook","http_status":404,"response":"no_service"}"#).unwrap().unwrap();
         assert_eq!(r.attempt.error.as_deref(), Some("no_service"));
+        let r = parse_line(r#"{"ts":"2026-12-03T04:00:07Z","job":"etl","method":"webhook","http_status":404,"response":"no_service: the webhook was removed"}"#).unwrap().unwrap();
+        assert_eq!(r.attempt.error.as_deref(), Some("no_service"));
+        // prose names no code (the HTTP status speaks instead)
+        for body in [
+            "too many requests",
+            "Forbidden",
+            "<html><body>502 Bad Gateway</body></html>",
+        ] {
+            let line = format!(
+                r#"{{"ts":"2026-12-03T04:00:07Z","job":"etl","method":"webhook","http_status":429,"response":"{body}"}}"#
+            );
+            let r = parse_line(&line).unwrap().unwrap();
+            assert_eq!(
+                (r.attempt.ok, r.attempt.error.as_deref()),
+                (Some(false), None),
+                "{body}"
+            );
+        }
         let r = parse_line(r#"{"timestamp":"2026-12-03 04:00:07","job":"etl","method":"webhook","http_status":200,"response":"ok"}"#).unwrap().unwrap();
         assert_eq!(r.attempt.ok, Some(true));
         assert!(matches!(r.stamp, Some(Stamp::Local(_))));

@@ -287,3 +287,24 @@ fn folder_mode_skips_notes_scripts_and_archives_by_name() {
         assert!(out.stdout.contains(why), "{why}:\n{}", out.stdout);
     }
 }
+
+/// `crontriage report $LOGS --fail-on any` with `$LOGS` empty must not pass
+/// a CI check with an empty report.
+#[test]
+fn no_inputs_at_all_is_exit_2_not_an_empty_report() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["report", "--fail-on", "any"][..],
+        &["report", "--format", "json"][..],
+        &["explain", "backup@web-01@2026-12-03T04:00:01Z"][..],
+    ] {
+        let out = run_in(dir.path(), args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+        assert!(
+            out.stderr.contains("no inputs: give a folder"),
+            "{}",
+            out.stderr
+        );
+    }
+}

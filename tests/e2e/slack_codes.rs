@@ -190,10 +190,19 @@ fn codes_as_sdks_print_them_in_job_logs() {
 #[test]
 fn success_warnings_and_http_answers() {
     let dir = tempfile::tempdir().unwrap();
-    let jobs: Vec<String> = ["warn", "ok_wrong", "h429", "h503", "retry", "update"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let jobs: Vec<String> = [
+        "warn",
+        "ok_wrong",
+        "h429",
+        "h503",
+        "retry",
+        "update",
+        "h503_ok",
+        "h429_text",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     std::fs::write(dir.path().join("syslog"), syslog(&jobs)).unwrap();
     std::fs::write(
         dir.path().join("crontriage.toml"),
@@ -213,6 +222,10 @@ fn success_warnings_and_http_answers() {
         r##"{"ts":"2026-12-03T04:04:35Z","job":"retry","http_status":200,"response":{"ok":true,"channel":"C1"}}"##,
         // message_not_found on chat.update: the target (message) is wrong
         r##"{"ts":"2026-12-03T04:05:05Z","job":"update","method":"chat.update","http_status":200,"response":{"ok":false,"error":"message_not_found"}}"##,
+        // HTTP >= 400 fails whatever the body says (a proxy's cached answer)
+        r##"{"ts":"2026-12-03T04:06:05Z","job":"h503_ok","method":"chat.postMessage","channel":"#x","http_status":503,"response":{"ok":true,"channel":"C1","ts":"1.2"}}"##,
+        // a webhook's prose body names no code: the status speaks
+        r##"{"ts":"2026-12-03T04:07:05Z","job":"h429_text","method":"webhook","http_status":429,"response":"too many requests"}"##,
     ];
     std::fs::write(dir.path().join("slack.jsonl"), slack.join("\n")).unwrap();
     let d = report(dir.path(), &["--slack", "slack.jsonl"]);
@@ -235,4 +248,23 @@ fn success_warnings_and_http_answers() {
         ("delivered", 2)
     );
     assert_eq!(get("update").category, "misrouted-target");
+    let h503_ok = &get("h503_ok").delivery;
+    assert_eq!(
+        (h503_ok.status.as_str(), h503_ok.error.as_deref()),
+        ("failed", Some("http_503"))
+    );
+    let h429_text = get("h429_text");
+    assert_eq!(
+        (
+            h429_text.delivery.status.as_str(),
+            h429_text.delivery.error.as_deref(),
+            h429_text.category.as_str()
+        ),
+        ("failed", Some("http_429"), "delivery-failed")
+    );
+    assert!(
+        h429_text.reason.contains("429") && !h429_text.reason.contains("`too`"),
+        "{}",
+        h429_text.reason
+    );
 }
