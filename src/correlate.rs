@@ -457,6 +457,9 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         }
     }
     let mut used_open = vec![false; events.len()];
+    // Per run: the parent pid and session-open line worked out here when no
+    // line named them (a grandchild line may correct both later).
+    let mut inferred: Vec<Option<(u32, Option<usize>)>> = vec![None; runs.len()];
     for (idx, r) in runs.iter_mut().enumerate() {
         if !matches!(r.sched, Scheduler::Cron | Scheduler::Cronie) {
             continue;
@@ -500,14 +503,15 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 .max_by_key(|(_, ev, p, _)| (*p, std::cmp::Reverse(*ev)))
                 .copied()
         });
-        let ppid = match found {
+        let (ppid, open_ev) = match found {
             Some((_, ev, p, _)) => {
                 used_open[ev] = true;
                 r.evidence.push(ev);
-                p
+                (p, Some(ev))
             }
-            None => pid.saturating_sub(1),
+            None => (pid.saturating_sub(1), None),
         };
+        inferred[idx] = Some((ppid, open_ev));
         parent.entry((h, ppid)).or_default().push(idx);
     }
 
@@ -515,6 +519,8 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     // cronie's `CMDOUT` lines, by (host, logging pid), until the `CMDEND`
     // that the same process logs when the job is done says whose they are.
     let mut outputs: HashMap<(&str, u32), Vec<usize>> = HashMap::default();
+    // Parents a grandchild line proved, where they differ from the guess.
+    let mut retied: HashMap<(&str, u32), usize> = HashMap::default();
     let mut orphan_outputs: Vec<usize> = Vec::new();
     let attach_output = |runs: &mut [Run], r: usize, i: usize| {
         if let Kind::CronOutput { text, .. } = &events[i].kind {
@@ -528,13 +534,26 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         let h = hk(e);
         let t = e.time;
         match &e.kind {
-            Kind::CronGrandchild { child, outcome } => {
+            Kind::CronGrandchild {
+                pid: logger,
+                child,
+                outcome,
+            } => {
                 if let Some(r) = latest_before(
                     &runs,
                     by_pid.get(&(h, *child)).map(Few::as_slice),
                     t + SKEW,
                     |_| true,
                 ) {
+                    retie(
+                        &mut runs,
+                        &mut inferred,
+                        &mut retied,
+                        &parent,
+                        h,
+                        r,
+                        *logger,
+                    );
                     let r = &mut runs[r];
                     apply_outcome(r, outcome, i);
                     r.end(t);
@@ -554,12 +573,18 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                     .get(&(h, *pid))
                     .and_then(|v| v.as_slice().iter().rev().find(|o| **o <= t))
                     .copied();
-                let linked = latest_before(
-                    &runs,
-                    parent.get(&(h, *pid)).map(Few::as_slice),
-                    t + SKEW,
-                    |r| !r.session_closed,
-                );
+                let linked = retied
+                    .get(&(h, *pid))
+                    .copied()
+                    .filter(|&r| !runs[r].session_closed)
+                    .or_else(|| {
+                        latest_before(
+                            &runs,
+                            parent.get(&(h, *pid)).map(Few::as_slice),
+                            t + SKEW,
+                            |r| !r.session_closed && r.parent.is_none_or(|p| p == *pid),
+                        )
+                    });
                 let fallback = || {
                     let list = by_user.get(&(h, &**user))?;
                     let (lo, hi) = match opened_at {
@@ -578,11 +603,16 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 }
             }
             Kind::CronNote { pid } => {
-                if let Some(r) =
-                    latest_before(&runs, parent.get(&(h, *pid)).map(Few::as_slice), t, |_| {
-                        true
-                    })
-                {
+                let found = retied
+                    .get(&(h, *pid))
+                    .copied()
+                    .filter(|&r| !runs[r].session_closed)
+                    .or_else(|| {
+                        latest_before(&runs, parent.get(&(h, *pid)).map(Few::as_slice), t, |r| {
+                            r.parent.is_none_or(|p| p == *pid)
+                        })
+                    });
+                if let Some(r) = found {
                     runs[r].evidence.push(i);
                 }
             }
@@ -593,10 +623,24 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 status,
             } => {
                 let key = (h, &**user, &**command);
-                let found = latest_before(&runs, by_cmd.get(&key).map(Vec::as_slice), t, |r| {
-                    r.exit.is_none() && !r.end_logged
-                })
-                .or_else(|| latest_before(&runs, by_cmd.get(&key).map(Vec::as_slice), t, |_| true));
+                let cands = by_cmd.get(&key).map(Vec::as_slice);
+                // The run whose end this process logs, when that is known:
+                // Debian with pid logging names the parent on the CMD line;
+                // cronie's CMDEND comes from the job's parent, the CMD's pid
+                // less one in every cronie log seen. Else the latest run of
+                // this user and command still open.
+                let tied = |r: &Run| {
+                    !r.end_logged
+                        && match r.parent {
+                            Some(p) => p == *pid,
+                            None => r.sched == Scheduler::Cronie && r.pid == pid.checked_add(1),
+                        }
+                };
+                let found = latest_before(&runs, cands, t, tied)
+                    .or_else(|| {
+                        latest_before(&runs, cands, t, |r| r.exit.is_none() && !r.end_logged)
+                    })
+                    .or_else(|| latest_before(&runs, cands, t, |_| true));
                 if let Some(r) = found {
                     // This process's output lines since the run began are
                     // the run's; older ones (a pid reused) are not.
@@ -919,6 +963,56 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     c
 }
 
+/// `(CRON) error (grandchild #G …)` from `logger`: the run of G is
+/// `logger`'s. When the session guess gave G's run another parent (jobs
+/// started in one burst, where only time ties a CMD to its session), the
+/// run the guess gave `logger` in the same burst swaps with it: its parent
+/// and its session-open line.
+#[allow(clippy::too_many_arguments)]
+fn retie<'e>(
+    runs: &mut [Run],
+    inferred: &mut [Option<(u32, Option<usize>)>],
+    retied: &mut HashMap<(&'e str, u32), usize>,
+    parent: &HashMap<(&'e str, u32), Few<usize>>,
+    h: &'e str,
+    r: usize,
+    logger: u32,
+) {
+    let Some((old, open_ev)) = inferred[r] else {
+        return;
+    };
+    if old == logger || runs[r].parent.is_some() {
+        return;
+    }
+    let started = runs[r].started_at;
+    let other = parent.get(&(h, logger)).and_then(|list| {
+        list.as_slice().iter().copied().find(|&o| {
+            o != r
+                && runs[o].parent.is_none()
+                && !runs[o].session_closed
+                && inferred[o].is_some_and(|(p, _)| p == logger)
+                && (runs[o].started_at - started).abs() <= Duration::seconds(5)
+        })
+    });
+    runs[r].parent = Some(logger);
+    retied.insert((h, logger), r);
+    let Some(o) = other else {
+        inferred[r] = Some((logger, open_ev));
+        return;
+    };
+    let other_ev = inferred[o].and_then(|(_, ev)| ev);
+    runs[o].parent = Some(old);
+    retied.insert((h, old), o);
+    for (run, from, to) in [(r, open_ev, other_ev), (o, other_ev, open_ev)] {
+        if let Some(f) = from {
+            runs[run].evidence.retain(|&e| e != f);
+        }
+        runs[run].evidence.extend(to);
+    }
+    inferred[r] = Some((logger, other_ev));
+    inferred[o] = Some((old, open_ev));
+}
+
 fn apply_outcome(r: &mut Run, outcome: &Outcome, ev: Ev) {
     match outcome {
         Outcome::Ok => {}
@@ -1057,6 +1151,10 @@ fn normalize_job(j: &str, known: &BTreeSet<String>, cfg: &Config) -> String {
     j.to_string()
 }
 
+/// A `Started U` this long after U's last run ended starts a new run; one
+/// sooner is old systemd finishing the oneshot that just ended.
+const STARTED_AFTER_END: Duration = Duration::seconds(10);
+
 /// systemd: runs per (host, unit), ended by their end lines; which units
 /// are jobs is decided at the end (SPEC §1.1).
 fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>, names: &mut Names) {
@@ -1128,6 +1226,24 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>, names: &
                 if let Some(d) = desc {
                     desc_unit.insert((h.clone(), d.clone()), unit.clone());
                 }
+                open.insert(key, unit_runs.len());
+                unit_runs.push(r);
+            }
+            UnitMsg::Started
+                if unit.ends_with(".service")
+                    && open.get(&key).is_none_or(|&ri| {
+                        unit_runs[ri]
+                            .ended_at
+                            .is_some_and(|end| e.time - end > STARTED_AFTER_END)
+                    }) =>
+            {
+                // A `Type=simple` service logs no `Starting`: its `Started U`
+                // is the run's start. (Old systemd's `Started` that ends a
+                // oneshot comes while its run is open, or right after its
+                // `Succeeded.`.)
+                let mut r = Run::new(names.get(""), e.host.clone(), Scheduler::Systemd, e.time, i);
+                r.unit = Some(names.get(&unit));
+                r.command = Some(names.get(&unit));
                 open.insert(key, unit_runs.len());
                 unit_runs.push(r);
             }
@@ -1222,10 +1338,6 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>, names: &
     }
 }
 
-/// Scheduled times (config `schedule`, in the config's zone) inside the span
-/// a host's scheduler lines cover, with no run of the job near them.
-/// The shortest gap between a schedule's times (over its first few after
-/// `from`): a job's own run lines are at least this far apart.
 /// The longest wait between two of the schedule's times, over its next 64
 /// from `from`: a day across a DST change is 25 h, a weekday job's weekend is
 /// three days.
@@ -1266,6 +1378,8 @@ fn spans_for(stretches: &[(DateTime<Utc>, DateTime<Utc>)], period: Duration) -> 
     out
 }
 
+/// Scheduled times (config `schedule`, in the config's zone) inside the span
+/// a host's scheduler lines cover, with no run of the job near them.
 fn missed_runs(cfg: &Config, runs: &[Run], coverage: &BTreeMap<String, Vec<Span>>) -> Vec<Run> {
     let mut out = Vec::new();
     for job in &cfg.jobs {

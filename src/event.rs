@@ -160,8 +160,12 @@ pub enum Kind {
         status: Option<i32>,
     },
     /// `(CRON) error (grandchild #P failed with exit status S)` or
-    /// `… terminated by signal N)`.
-    CronGrandchild { child: u32, outcome: Outcome },
+    /// `… terminated by signal N)`, logged by the run's parent `pid`.
+    CronGrandchild {
+        pid: u32,
+        child: u32,
+        outcome: Outcome,
+    },
     /// `pam_unix(cron:session): session opened|closed for user U`.
     CronSession { pid: u32, opened: bool, user: Name },
     /// MAIL / No MTA / other per-run cron notes logged by the run's parent.

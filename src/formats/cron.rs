@@ -107,7 +107,7 @@ fn parse_cron(sched: Scheduler, pid: u32, msg: &str) -> Option<Kind> {
             text: text.to_string(),
         },
         ("error", Some(a)) if a.starts_with("grandchild #") => {
-            parse_grandchild(a).unwrap_or(Kind::CronNote { pid })
+            parse_grandchild(a, pid).unwrap_or(Kind::CronNote { pid })
         }
         // Mail of the run's output, and the no-MTA notice: facts about cron's
         // own mail, logged by the run's parent; evidence, never a failure.
@@ -128,7 +128,7 @@ fn job_pid(cmd: &str) -> Option<(u32, &str)> {
 
 /// `grandchild #12345 failed with exit status 1`, or (a shell killed by a
 /// signal, Debian at `-L 4` and up) `grandchild #12345 terminated by signal 9`.
-fn parse_grandchild(a: &str) -> Option<Kind> {
+fn parse_grandchild(a: &str, pid: u32) -> Option<Kind> {
     let rest = a.strip_prefix("grandchild #")?;
     let sp = rest.find(' ')?;
     let child = rest[..sp].parse().ok()?;
@@ -146,7 +146,11 @@ fn parse_grandchild(a: &str) -> Option<Kind> {
     } else {
         Outcome::Failed(rest[sp + 1..].to_string())
     };
-    Some(Kind::CronGrandchild { child, outcome })
+    Some(Kind::CronGrandchild {
+        pid,
+        child,
+        outcome,
+    })
 }
 
 /// `pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)`,
@@ -399,6 +403,7 @@ mod tests {
                 Some(12344),
                 "(CRON) error (grandchild #12345 failed with exit status 1)",
                 Some(Kind::CronGrandchild {
+                    pid: 12344,
                     child: 12345,
                     outcome: Outcome::Exit(1),
                 }),
@@ -409,6 +414,7 @@ mod tests {
                 Some(22444),
                 "(CRON) error (grandchild #22445 terminated by signal 9)",
                 Some(Kind::CronGrandchild {
+                    pid: 22444,
                     child: 22445,
                     outcome: Outcome::Signal(9, String::new()),
                 }),

@@ -89,6 +89,8 @@ struct ExpectRun {
     job: Option<String>,
     host: Option<String>,
     started_at: Option<String>,
+    /// `"none"` for a run with no end.
+    ended_at: Option<String>,
     scheduler: Option<String>,
     category: Option<String>,
     categories: Option<Vec<String>>,
@@ -197,6 +199,10 @@ fn check_case(dir: &Path) -> Result<(), String> {
                 errs.push(format!("run {}: {what} = {got} (want {want})", r.id));
             }
         };
+        if let Some(s) = &want.ended_at {
+            let got = r.ended_at.clone().unwrap_or_else(|| "none".into());
+            diff("ended_at", got, s.clone());
+        }
         if let Some(s) = &want.scheduler {
             diff("scheduler", r.scheduler.clone(), s.clone());
         }
