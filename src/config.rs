@@ -388,15 +388,25 @@ impl Config {
                 None => m,
             })
         };
-        let zone = match (&input.tz, &raw.tz) {
-            (Some(z), _) => parse_zone("--tz", z).map_err(Error::Usage)?,
-            (None, Some(z)) => parse_zone("tz", z).map_err(cfg_err)?,
-            (None, None) => local_zone(),
+        // The config's values are checked even where a flag overrides them:
+        // a broken config must not pass because today's command line hides it.
+        let config_zone = raw
+            .tz
+            .as_ref()
+            .map(|z| parse_zone("tz", z).map_err(cfg_err))
+            .transpose()?;
+        let zone = match &input.tz {
+            Some(z) => parse_zone("--tz", z).map_err(Error::Usage)?,
+            None => config_zone.unwrap_or_else(local_zone),
         };
-        let delivery_window = match (&corr.delivery_window, &raw.delivery_window) {
-            (Some(w), _) => parse_duration("--delivery-window", w).map_err(Error::Usage)?,
-            (None, Some(w)) => parse_duration("delivery_window", w).map_err(cfg_err)?,
-            (None, None) => Duration::minutes(15),
+        let config_window = raw
+            .delivery_window
+            .as_ref()
+            .map(|w| parse_duration("delivery_window", w).map_err(cfg_err))
+            .transpose()?;
+        let delivery_window = match &corr.delivery_window {
+            Some(w) => parse_duration("--delivery-window", w).map_err(Error::Usage)?,
+            None => config_window.unwrap_or(Duration::minutes(15)),
         };
         let default_grace = match &raw.grace {
             Some(g) => parse_duration("grace", g).map_err(cfg_err)?,
@@ -413,6 +423,11 @@ impl Config {
                 return Err(at("another [[job]] has the same name".into()));
             }
             let matcher = match &j.matcher {
+                Some(m) if m.trim() == "re:" => {
+                    return Err(at(
+                        "match = `re:` has an empty regex (it would match every command)".into(),
+                    ));
+                }
                 Some(m) if m.starts_with("re:") => {
                     Some(Matcher::Regex(Regex::new(&m[3..]).map_err(|e| {
                         at(format!("match = `{m}` is not a valid regex: {e}"))
@@ -434,13 +449,21 @@ impl Config {
                     )));
                 }
             };
-            let schedule =
-                match &j.schedule {
-                    Some(s) => Some(croner::parser::CronParser::new().parse(s).map_err(|e| {
-                        at(format!("schedule = `{s}` is not a cron expression: {e}"))
-                    })?),
-                    None => None,
-                };
+            // crontab(5) syntax: five fields (or `@daily`…); croner would
+            // also take a sixth, seconds, field first and a seventh, years,
+            // reading `0 4 * * * *` as "at second 0 of minute 4 of every hour".
+            let crontab = croner::parser::CronParser::builder()
+                .seconds(croner::parser::Seconds::Disallowed)
+                .year(croner::parser::Year::Disallowed)
+                .build();
+            let schedule = match &j.schedule {
+                Some(s) => Some(crontab.parse(s).map_err(|e| {
+                    at(format!(
+                        "schedule = `{s}` is not a crontab schedule (five fields: minute hour day-of-month month day-of-week, or @hourly/@daily/@weekly/@monthly/@yearly): {e}"
+                    ))
+                })?),
+                None => None,
+            };
             let grace = match &j.grace {
                 Some(g) => parse_duration("grace", g).map_err(at)?,
                 None => default_grace,

@@ -583,10 +583,30 @@ fn config_faults_are_exit_2_naming_the_key_and_value() {
         ),
         ("billing_patterns = [\"(\"]\n", "billing_patterns"),
         ("[[job]]\nname = \"x\"\nlog = \"[\"\n", "log = `[`"),
+        // A seconds field first (croner would take it): not crontab syntax.
+        (
+            "[[job]]\nname = \"x\"\nschedule = \"0 4 * * * *\"\n",
+            "schedule = `0 4 * * * *` is not a crontab schedule (five fields",
+        ),
+        ("[[job]]\nname = \"x\"\nmatch = \"re:\"\n", "match = `re:`"),
+        // Checked even where a flag overrides them (below).
+        ("tz = \"Mars/Olympus\"\n", "tz `Mars/Olympus`"),
+        ("delivery_window = \"xx\"\n", "delivery_window = `xx`"),
     ];
     for (text, want) in cases {
         write(d, "crontriage.toml", text);
-        let out = run_in(d, &["report", "--syslog", "syslog"]);
+        let out = run_in(
+            d,
+            &[
+                "report",
+                "--syslog",
+                "syslog",
+                "--tz",
+                "UTC",
+                "--delivery-window",
+                "5m",
+            ],
+        );
         assert_eq!(out.code, 2, "{text}: {}", out.stderr);
         assert!(
             out.stderr.contains("crontriage.toml") && out.stderr.contains(want),
