@@ -161,8 +161,10 @@ fn is_scheduler(k: &Kind) -> bool {
 }
 
 /// Sort events by (time, input, line) and drop the very same scheduler line
-/// seen twice (log shipping retries, overlapping rotated copies). Works in
-/// place: the events are most of the memory a large report needs.
+/// seen twice (log shipping retries, overlapping rotated copies), also when
+/// one copy has whole seconds and the other a fraction (a host's rsyslog
+/// file and its journal export). Works in place: the events are most of the
+/// memory a large report needs.
 pub fn prepare(mut events: Vec<Event>) -> Vec<Event> {
     // A stable sort of indices (records of one stream line share a key and
     // keep their order), then the permutation applied by swapping.
@@ -176,10 +178,14 @@ pub fn prepare(mut events: Vec<Event>) -> Vec<Event> {
             group_start = kept;
         }
         let e = &events[r];
-        let dup = is_scheduler(&e.kind)
-            && events[group_start..kept]
+        let dup = if is_scheduler(&e.kind) {
+            events[group_start..kept]
                 .iter()
-                .any(|o| o.kind == e.kind && o.host == e.host && same_message(&o.text, &e.text));
+                .any(|o| o.kind == e.kind && o.host == e.host && same_message(&o.text, &e.text))
+                || whole_second_copy(&events[..kept], e)
+        } else {
+            false
+        };
         if !dup {
             events.swap(kept, r);
             kept += 1;
@@ -187,6 +193,22 @@ pub fn prepare(mut events: Vec<Event>) -> Vec<Event> {
     }
     events.truncate(kept);
     events
+}
+
+/// Whether `kept` (sorted by time) holds `e` from another input with its
+/// time cut to the second: the same scheduler message (same kind, so the
+/// same pid, user and command) in a file of whole-second stamps.
+fn whole_second_copy(kept: &[Event], e: &Event) -> bool {
+    let nanos = chrono::Timelike::nanosecond(&e.time);
+    if nanos == 0 {
+        return false;
+    }
+    let whole = e.time - Duration::nanoseconds(i64::from(nanos));
+    let from = kept.partition_point(|o| o.time < whole);
+    kept[from..]
+        .iter()
+        .take_while(|o| o.time == whole)
+        .any(|o| o.loc.source != e.loc.source && o.kind == e.kind && o.host == e.host)
 }
 
 /// Stable sort of large elements: indices are sorted, then the permutation
@@ -722,7 +744,9 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         r.unit.clone().map(|u| (host_key(r.host.as_deref()), u))
     });
     let next_start = next_starts(&runs);
-    let mut orphan_output: BTreeMap<String, Vec<Ev>> = BTreeMap::new();
+    // Keyed by job and the folder of the file: two hosts' `jobs/foo.log`
+    // are two streams (a file and its rotated copies, one).
+    let mut orphan_output: BTreeMap<(String, String), Vec<Ev>> = BTreeMap::new();
     let mut hints = HostHints::default();
     for (i, e) in events.iter().enumerate() {
         let (job, fact) = match &e.kind {
@@ -766,7 +790,17 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         });
         match found {
             Some(r) => add_fact(&mut runs[r], fact, i),
-            None => orphan_output.entry(job.to_string()).or_default().push(i),
+            None => {
+                let folder = paths
+                    .get(e.loc.source as usize)
+                    .and_then(|p| std::path::Path::new(p).parent())
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                orphan_output
+                    .entry((job.to_string(), folder))
+                    .or_default()
+                    .push(i)
+            }
         }
     }
     let runs_before_orphans = runs.len();
@@ -787,15 +821,43 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             })
             .count();
     runs.reserve_exact(bound);
-    for (job, evs) in orphan_output {
+    // Hosts the logs name: a folder named like one is that host's.
+    let known_hosts: BTreeSet<Name> = runs
+        .iter()
+        .filter_map(|r| r.host.clone())
+        .chain(
+            c.coverage
+                .keys()
+                .filter(|h| !h.is_empty())
+                .map(|h| Name::from(h.as_str())),
+        )
+        .collect();
+    for ((job, folder), evs) in orphan_output {
+        let host = std::path::Path::new(&folder).components().find_map(|c| {
+            let c = c.as_os_str().to_string_lossy();
+            known_hosts.iter().find(|h| ***h == *c).cloned()
+        });
         // The current run, and the latest time it was seen.
         let mut cur: Option<(usize, DateTime<Utc>)> = None;
         let mut after_exit = false;
+        // Events of this second so far: a line another file of the folder
+        // also holds (rotated copies that overlap) is read once.
+        let mut second: Vec<Ev> = Vec::new();
         for i in evs {
             let e = &events[i];
             let Kind::Job { fact, .. } = &e.kind else {
                 continue;
             };
+            if second.first().is_some_and(|&o| events[o].time != e.time) {
+                second.clear();
+            }
+            if second
+                .iter()
+                .any(|&o| events[o].loc.source != e.loc.source && events[o].text == e.text)
+            {
+                continue;
+            }
+            second.push(i);
             let start_new = match cur {
                 None => true,
                 Some((_, seen)) => {
@@ -809,7 +871,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                     .job_named(&job)
                     .map(|j| j.name.clone())
                     .unwrap_or(job.clone());
-                let mut r = Run::new(names.get(&name), None, Scheduler::JobLog, e.time, i);
+                let mut r = Run::new(names.get(&name), host.clone(), Scheduler::JobLog, e.time, i);
                 r.evidence.clear();
                 runs.push(r);
                 cur = Some((runs.len() - 1, e.time));
@@ -861,7 +923,9 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         let Kind::Slack(a) = &e.kind else { continue };
         let window = |ri: usize| -> bool {
             let r = &runs[ri];
-            let from = r.started_at - Duration::seconds(60);
+            // From its start (SPEC §2.2); a second early for stamps cut to
+            // the second in one log and not in the other.
+            let from = r.started_at - SKEW;
             let until = last(ri) + cfg.delivery_window;
             let until = match next_start[ri] {
                 Some(n) => until.min(n),
@@ -1481,5 +1545,39 @@ mod tests {
         let out = prepare(events);
         let got: Vec<(u64, &str)> = out.iter().map(|e| (e.loc.line, &*e.text)).collect();
         assert_eq!(got, vec![(6, "z"), (2, "a"), (5, "x"), (3, "b"), (1, "c")]);
+    }
+
+    /// A host's rsyslog file (whole seconds) and its journal export (µs):
+    /// one line each, one event.
+    #[test]
+    fn prepare_drops_a_whole_second_copy_from_another_input() {
+        let cmd = Kind::CronCmd {
+            sched: Scheduler::Cron,
+            pid: 7,
+            parent: None,
+            user: "root".into(),
+            command: "/opt/backup.sh".into(),
+        };
+        let mut syslog = ev(
+            1,
+            1,
+            "Dec  3 04:00:01 h CRON[7]: (root) CMD (/opt/backup.sh)",
+        );
+        syslog.kind = cmd.clone();
+        let mut journal = ev(1, 1, r#"{"MESSAGE":"(root) CMD (/opt/backup.sh)"}"#);
+        journal.kind = cmd.clone();
+        journal.loc.source = 1;
+        journal.time += Duration::microseconds(234_567);
+        assert_eq!(prepare(vec![journal.clone(), syslog.clone()]).len(), 1);
+        // In one input both are kept (two lines of one file are two lines).
+        journal.loc.source = 0;
+        journal.loc.line = 2;
+        assert_eq!(prepare(vec![journal.clone(), syslog.clone()]).len(), 2);
+        // Another pid is another run.
+        journal.loc.source = 1;
+        if let Kind::CronCmd { pid, .. } = &mut journal.kind {
+            *pid = 8;
+        }
+        assert_eq!(prepare(vec![journal, syslog]).len(), 2);
     }
 }
