@@ -131,6 +131,22 @@ pub fn is_channel_id(s: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
+/// A relative glob (`logs/ledger-*.out`) matched against as many trailing
+/// components of the absolute path `a`.
+fn ends_with_glob(p: &glob::Pattern, a: &Path, opts: glob::MatchOptions) -> bool {
+    if p.as_str().starts_with('/') {
+        return false;
+    }
+    let n = p.as_str().trim_start_matches("./").split('/').count();
+    let comps: Vec<_> = a.components().collect();
+    let Some(tail) = comps.len().checked_sub(n).map(|k| &comps[k..]) else {
+        return false;
+    };
+    let tail: PathBuf = tail.iter().collect();
+    let rel = p.as_str().trim_start_matches("./");
+    glob::Pattern::new(rel).is_ok_and(|q| q.matches_path_with(&tail, opts))
+}
+
 /// Validated settings for one invocation.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -577,9 +593,15 @@ impl Config {
             require_literal_separator: false,
             ..Default::default()
         };
+        // The glob may be spelled absolute while the file was named relative,
+        // or the other way round: the absolute path is tried too.
+        let absolute = std::path::absolute(path).ok();
         self.jobs.iter().find(|j| {
             j.log.as_ref().is_some_and(|p| {
                 p.matches_path_with(path, opts)
+                    || absolute
+                        .as_deref()
+                        .is_some_and(|a| p.matches_path_with(a, opts) || ends_with_glob(p, a, opts))
                     || path
                         .file_name()
                         .is_some_and(|f| p.matches_with(&f.to_string_lossy(), opts))

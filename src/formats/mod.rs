@@ -356,6 +356,14 @@ pub fn sniff(sample: &[u8]) -> (Sniffed, String) {
     if sample.is_empty() {
         return (Sniffed::Skip("empty file"), "empty".into());
     }
+    // A tar archive (ustar magic at offset 257), also inside a `.tar.gz`:
+    // its members are files of their own, which one parser cannot tell apart.
+    if sample.get(257..262) == Some(b"ustar") {
+        return (
+            Sniffed::Skip("a tar archive: unpack it and give the folder"),
+            "tar".into(),
+        );
+    }
     // NUL bytes mark a binary file, but a syslog written through an unclean
     // shutdown holds a block of them too (the file system extended the file
     // before the data reached it): its lines are still judged, and only a
@@ -384,8 +392,15 @@ pub fn sniff(sample: &[u8]) -> (Sniffed, String) {
             }
             continue;
         }
+        // `2026-12-03T04:00:09Z ERROR etl: exit code 3` (Python's logging
+        // with an ISO time) has the shape of a syslog header with host
+        // `ERROR`: a log level is no host name.
         if syslog::split_records(t).any(|r| {
-            syslog::parse_frame(r).is_ok_and(|f| f.tagged && (f.host.is_some() || f.pid.is_some()))
+            syslog::parse_frame(r).is_ok_and(|f| {
+                f.tagged
+                    && (f.host.is_some() || f.pid.is_some())
+                    && !f.host.is_some_and(is_log_level)
+            })
         }) {
             sched += 1;
         } else if t.contains(" body=") || (t.contains("method=") && t.contains("status=")) {
@@ -424,6 +439,15 @@ pub fn sniff(sample: &[u8]) -> (Sniffed, String) {
         Sniffed::JobLog,
         format!("{n} sampled lines, neither syslog nor Slack records"),
     )
+}
+
+/// A log level word as applications print it (`INFO`, `Warning`, `err`).
+fn is_log_level(w: &str) -> bool {
+    const LEVELS: [&str; 15] = [
+        "trace", "debug", "info", "notice", "warn", "warning", "error", "err", "crit", "critical",
+        "alert", "emerg", "fatal", "severe", "panic",
+    ];
+    LEVELS.iter().any(|l| l.eq_ignore_ascii_case(w))
 }
 
 #[cfg(test)]
@@ -486,6 +510,31 @@ Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure";
             Sniffed::JobLog
         );
         assert!(matches!(sniff(b"\x00\x01\x02").0, Sniffed::Skip(_)));
+        // Python's logging with an ISO time: `TIME LEVEL name: message` has
+        // a syslog header's shape, with a level for a host.
+        for log in [
+            &b"2026-12-03T04:00:01Z INFO etl: starting\n2026-12-03T04:00:09Z ERROR etl: exit code 3\n"[..],
+            b"2026-12-03T04:00:01+01:00 INFO starting\n2026-12-03T04:00:09+01:00 ERROR failed: exit code 3\n",
+        ] {
+            assert_eq!(sniff(log).0, Sniffed::JobLog, "{}", String::from_utf8_lossy(log));
+        }
+        // A host that is no level still makes syslog.
+        assert_eq!(
+            sniff(b"2026-12-03T04:00:01.123456+01:00 web-01 CRON[7]: (root) CMD (x)\n").0,
+            Sniffed::Scheduler
+        );
+        // A tar archive (as gzip decompressed it): skipped, with why.
+        let mut tar = vec![0u8; 512];
+        tar[..14].copy_from_slice(b"web-02/syslog\0");
+        tar[257..263].copy_from_slice(b"ustar\0");
+        tar.extend(b"Dec  3 04:00:01 web-02 CRON[1]: (root) CMD (x)\n");
+        assert_eq!(
+            sniff(&tar),
+            (
+                Sniffed::Skip("a tar archive: unpack it and give the folder"),
+                "tar".into()
+            )
+        );
     }
 
     #[test]

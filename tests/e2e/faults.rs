@@ -1513,3 +1513,54 @@ fn a_byte_order_mark_does_not_cost_the_first_record() {
     assert_eq!(verdicts(&doc).len(), 1);
     assert_eq!(doc.runs[0].category, "delivery-failed");
 }
+
+/// `[[job]] log` globs match whether the glob or the named file is
+/// absolute or relative (found by QA: only the same spelling matched).
+#[test]
+fn a_log_glob_matches_relative_and_absolute_paths_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "syslog",
+        "Dec  3 02:00:01 h CRON[7]: (etl) CMD (/usr/bin/python3 /opt/etl/load_ledger.py)\n",
+    );
+    write(
+        d,
+        "logs/ledger-2026-12-03.out",
+        "2026-12-03 02:00:05 Permission denied: /srv/ledger\n",
+    );
+    let abs = d.join("logs/ledger-*.out").display().to_string();
+    for glob in [abs.as_str(), "logs/ledger-*.out"] {
+        write(
+            d,
+            "c.toml",
+            format!(
+                "[[job]]\nname = \"load_ledger\"\nmatch = \"load_ledger.py\"\nlog = \"{glob}\"\n"
+            ),
+        );
+        for named in ["logs/*".to_string(), d.join("logs/*").display().to_string()] {
+            let (_, doc) = json(
+                d,
+                &[
+                    "--syslog",
+                    "syslog",
+                    "--job-log",
+                    &named,
+                    "--config",
+                    "c.toml",
+                ],
+            );
+            let got: Vec<(&str, &str)> = doc
+                .runs
+                .iter()
+                .map(|r| (r.job.as_str(), r.category.as_str()))
+                .collect();
+            assert_eq!(
+                got,
+                [("load_ledger", "execution-failed")],
+                "log = {glob}, --job-log {named}"
+            );
+        }
+    }
+}

@@ -199,6 +199,7 @@ fn success_warnings_and_http_answers() {
         "update",
         "h503_ok",
         "h429_text",
+        "early",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -226,6 +227,9 @@ fn success_warnings_and_http_answers() {
         r##"{"ts":"2026-12-03T04:06:05Z","job":"h503_ok","method":"chat.postMessage","channel":"#x","http_status":503,"response":{"ok":true,"channel":"C1","ts":"1.2"}}"##,
         // a webhook's prose body names no code: the status speaks
         r##"{"ts":"2026-12-03T04:07:05Z","job":"h429_text","method":"webhook","http_status":429,"response":"too many requests"}"##,
+        // before its run started (04:08:01): not its notification (SPEC §2.2
+        // "from its start")
+        r##"{"ts":"2026-12-03T04:07:31Z","job":"early","http_status":200,"response":{"ok":false,"error":"invalid_auth"}}"##,
     ];
     std::fs::write(dir.path().join("slack.jsonl"), slack.join("\n")).unwrap();
     let d = report(dir.path(), &["--slack", "slack.jsonl"]);
@@ -248,6 +252,8 @@ fn success_warnings_and_http_answers() {
         ("delivered", 2)
     );
     assert_eq!(get("update").category, "misrouted-target");
+    assert_eq!(get("early").delivery.attempts, 0);
+    assert_ne!(get("early").category, "delivery-failed");
     let h503_ok = &get("h503_ok").delivery;
     assert_eq!(
         (h503_ok.status.as_str(), h503_ok.error.as_deref()),
