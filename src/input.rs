@@ -310,6 +310,16 @@ pub fn plan(cfg: &Config) -> Result<Plan> {
             push(&mut plan, f, kind, job, why)?;
         }
     }
+    // Folders only, and not one file in them: an artifacts folder that came
+    // out empty must not pass a CI check as a clean report.
+    let flags_empty = i.syslog.is_empty() && i.job_log.is_empty() && i.slack.is_empty();
+    if flags_empty && plan.sources.is_empty() && plan.skipped.is_empty() && !cfg.keep_going {
+        let dirs: Vec<String> = i.dirs.iter().map(|d| d.display().to_string()).collect();
+        return Err(Error::input(
+            dirs.join(", "),
+            "holds no files (nothing to report on; --keep-going makes this an empty report)",
+        ));
+    }
     plan.sources
         .sort_by(|a, b| (a.kind, &a.display).cmp(&(b.kind, &b.display)));
     for (i, s) in plan.sources.iter_mut().enumerate() {

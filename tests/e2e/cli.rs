@@ -307,4 +307,16 @@ fn no_inputs_at_all_is_exit_2_not_an_empty_report() {
             out.stderr
         );
     }
+    // A folder with no file at all: an input error naming it; with
+    // --keep-going an empty report.
+    std::fs::create_dir(dir.path().join("artifacts")).unwrap();
+    let out = run_in(dir.path(), &["report", "artifacts", "--fail-on", "any"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("artifacts: holds no files"),
+        "{}",
+        out.stderr
+    );
+    let out = run_in(dir.path(), &["report", "artifacts", "--keep-going"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
 }
