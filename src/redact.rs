@@ -41,8 +41,34 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}",
             "${1}[REDACTED]",
         ),
-        // OpenAI / Anthropic style API keys.
+        // OpenAI / Anthropic style API keys; Stripe's live and test keys.
         r(r"\bsk-[A-Za-z0-9_\-]{16,}", MARK),
+        r(r"\b[rsp]k_(?:live|test)_[A-Za-z0-9]{10,}", MARK),
+        // GitHub tokens, Google API keys, JSON web tokens.
+        r(
+            r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})",
+            MARK,
+        ),
+        r(r"\bAIza[0-9A-Za-z_\-]{35}", MARK),
+        r(
+            r"\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}",
+            MARK,
+        ),
+        // Discord and Microsoft Teams webhooks (the URL is the secret).
+        r(
+            r#"(?i)https?:(?:\\?/){2}(?:[a-z0-9.\-]*\.)?(?:discord(?:app)?\.com(?:\\?/)api(?:\\?/)webhooks|webhook\.office\.com|[a-z0-9\-]+\.logic\.azure\.com)[^\s"'<>]*"#,
+            MARK,
+        ),
+        // A private key's first line: what follows on it is key material.
+        r(
+            r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*",
+            "-----BEGIN PRIVATE KEY----- [REDACTED]",
+        ),
+        // curl/wget credentials: `-u user:pass`, `--user=user:pass`.
+        r(
+            r"(\s(?:-u|--user|--proxy-user|--http-password)(?:\s+|=)['\x22]?[^\s:'\x22]+:)[^\s'\x22]+",
+            "${1}[REDACTED]",
+        ),
         // AWS access key ids.
         r(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", MARK),
         // Passwords in URLs: scheme://user:pass@host (also JSON-escaped,
@@ -53,11 +79,18 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         ),
         // key=value, "key": "value", and API-key headers.
         r(
-            r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|token|secret)=["']?)[^\s"'&,;}\]\[][^\s"'&,;}\]]{3,}"#,
+            r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|token|secret)=["']?)[^\s"'&,;}\]\[][^\s"'&,;}\]]{3,}"#,
+            "${1}[REDACTED]",
+        ),
+        // `key: value` (YAML, env dumps), for names that say secret on their
+        // own: not a bare `token:`/`secret:`, which prose uses ("error:
+        // token_revoked").
+        r(
+            r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd)\s*:\s*["']?)[^\s"'&,;}\]\[][^\s"'&,;}\]]{3,}"#,
             "${1}[REDACTED]",
         ),
         r(
-            r#"(?i)(["'][A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|token|secret)["']\s*:\s*["']?)[^\s"'&,;}\]\[][^\s"'&,;}\]]{3,}"#,
+            r#"(?i)(["'][A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|token|secret)["']\s*:\s*["']?)[^\s"'&,;}\]\[][^\s"'&,;}\]]{3,}"#,
             "${1}[REDACTED]",
         ),
         r(
@@ -89,6 +122,25 @@ static TRIGGERS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
         "ASIA",
         "://",
         ":\\/\\/",
+        "k_live_",
+        "k_test_",
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_",
+        "AIza",
+        "eyJ",
+        "PRIVATE KEY",
+        "-u ",
+        "-u=",
+        "--user",
+        "-password",
+        "discord",
+        "DISCORD",
+        "webhook.office",
+        "logic.azure",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -159,6 +211,51 @@ mod tests {
             (
                 r#"{"dsn":"postgres:\/\/backup:hunter2@db\/app"}"#,
                 r#"{"dsn":"postgres:\/\/backup:[REDACTED]@db\/app"}"#,
+            ),
+            (
+                "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY region=eu",
+                "aws_secret_access_key=[REDACTED] region=eu",
+            ),
+            (
+                "AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                "AWS_SECRET_ACCESS_KEY: [REDACTED]",
+            ),
+            ("db password: hunter22", "db password: [REDACTED]"),
+            (
+                "curl -u admin:s3cretpass https://internal/api",
+                "curl -u admin:[REDACTED] https://internal/api",
+            ),
+            (
+                "curl --user=deploy:s3cretpass https://internal/api",
+                "curl --user=deploy:[REDACTED] https://internal/api",
+            ),
+            (
+                "sudo -u deploy /srv/app/bin/warm-cache",
+                "sudo -u deploy /srv/app/bin/warm-cache",
+            ),
+            (
+                "git clone with ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+                "git clone with [REDACTED]",
+            ),
+            (
+                "GOOGLE_API_KEY AIzaSyA1234567890abcdefghijklmnopqrstuv used",
+                "GOOGLE_API_KEY [REDACTED] used",
+            ),
+            (
+                "stripe sk_live_abcdefghij1234567890 charge",
+                "stripe [REDACTED] charge",
+            ),
+            (
+                "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N",
+                "jwt [REDACTED]",
+            ),
+            (
+                "POST https://discord.com/api/webhooks/123456/abcDEF-secret failed",
+                "POST [REDACTED] failed",
+            ),
+            (
+                "-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAA",
+                "-----BEGIN PRIVATE KEY----- [REDACTED]",
             ),
             (
                 "curl -H 'Authorization: Bearer abc.def.ghi' https://api",
@@ -233,6 +330,14 @@ mod tests {
             "userPassWord=abcd1234",
             "X-Slack-Signature: v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503",
             "x-slack-signature: v0=abcd1234",
+            "aws_secret_access_key=abcd1234",
+            "curl -u a:b1234 x",
+            "ghp_abcdefghijklmnopqrstuvwxyz",
+            "AIzaSyA1234567890abcdefghijklmnopqrstuv",
+            "sk_test_abcdefghij1234",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3.dozjgNryP4J3jVmNHl0w",
+            "https://discord.com/api/webhooks/1/x",
+            "-----BEGIN RSA PRIVATE KEY----- MIIE",
         ] {
             assert_ne!(redact(s), s, "{s}");
         }

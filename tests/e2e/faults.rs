@@ -960,6 +960,10 @@ const SECRETS: &[&str] = &[
     "xoxe-1-8888-RefreshSecret",
     "xoxe.xoxp-1-9999-RotatedSecret",
     "hooks.slack.com/services/T0002/B0002/JobLogHookSecret",
+    "https:\\/\\/hooks.slack.com\\/services\\/T0003\\/B0003\\/EscapedHookSecret",
+    "aws_secret_access_key=AwsSecretKeyValue0123",
+    "curl -u admin:CurlPassSecret",
+    "ghp_GithubTokenSecret0123456789ab",
 ];
 
 /// The distinctive part of each secret (what a leak would show).
@@ -981,6 +985,10 @@ fn leaked(s: &str) -> Vec<&'static str> {
         "SlackLogSecret",
         "ConfigSecret",
         "MissingSecret",
+        "EscapedHookSecret",
+        "AwsSecretKeyValue0123",
+        "CurlPassSecret",
+        "GithubTokenSecret0123456789ab",
     ]
     .into_iter()
     .filter(|x| s.contains(x))
@@ -1007,6 +1015,8 @@ fn secret_inputs(d: &Path) {
          2026-12-03 04:00:04 FATAL: tokens xoxp-3333-4444-QwErTyUiOp xapp-1-A0123-4567-ZxCvBnMzz xoxa-2-5555-AppTokenSecret\n\
          2026-12-03 04:00:05 FATAL: xoxs-6666-7777-SessionSecret xoxe.xoxp-1-9999-RotatedSecret\n\
          2026-12-03 04:00:06 FATAL: posting to https://hooks.slack.com/services/T0002/B0002/JobLogHookSecret\n\
+         2026-12-03 04:00:06 payload {\"url\":\"https:\\/\\/hooks.slack.com\\/services\\/T0003\\/B0003\\/EscapedHookSecret\"}\n\
+         2026-12-03 04:00:07 env aws_secret_access_key=AwsSecretKeyValue0123 ran curl -u admin:CurlPassSecret https://x with ghp_GithubTokenSecret0123456789ab\n\
          2026-12-03 04:00:08 exit code 2 (Authorization: Bearer BearerSecret0123456789)\n",
     );
     write(
