@@ -59,6 +59,8 @@ pub struct Analysis<'c> {
     jobs_with_slack: std::collections::BTreeSet<String>,
     input_end: Option<chrono::DateTime<Utc>>,
     unmatched_slack: Vec<usize>,
+    /// Warnings for stderr: what could not be fully done.
+    notes: Vec<String>,
     config_path: Option<String>,
     zone: String,
 }
@@ -160,7 +162,11 @@ pub fn analyze<'c>(cfg: &'c Config, err: &mut dyn Write) -> Result<Analysis<'c>>
             Err(e) => return Err(Error::input(&src.display, e)),
         }
     }
-    Ok(assemble(cfg, plan, results, &mut timing))
+    let a = assemble(cfg, plan, results, &mut timing);
+    for note in &a.notes {
+        let _ = writeln!(err, "warning: {}", crate::redact::redact(note));
+    }
+    Ok(a)
 }
 
 fn assemble<'c>(
@@ -207,6 +213,7 @@ fn assemble<'c>(
         jobs_with_slack: std::mem::take(&mut corr.jobs_with_slack),
         input_end,
         unmatched_slack: corr.unmatched_slack,
+        notes: std::mem::take(&mut corr.notes),
         config_path: cfg.config_path.as_ref().map(|p| p.display().to_string()),
         zone: cfg.zone.name().to_string(),
         cfg,

@@ -143,6 +143,8 @@ pub struct Correlation {
     /// Per host: the stretches of time its scheduler lines cover, split
     /// wherever they fall silent for more than [`COVERAGE_GAP`].
     pub coverage: BTreeMap<String, Vec<Span>>,
+    /// What the report could not fully do (shown as warnings).
+    pub notes: Vec<String>,
 }
 
 type HostKey = String;
@@ -172,17 +174,36 @@ pub fn prepare(mut events: Vec<Event>) -> Vec<Event> {
         a.time.cmp(&b.time).then(a.loc.cmp(&b.loc))
     });
     let mut kept = 0;
-    let mut group_start = 0;
+    // The kept scheduler events of the current second, by a hash of what
+    // they say: a fleet's syslog holds thousands of lines in the second
+    // cron.hourly starts, and comparing each with all the others was
+    // quadratic.
+    let mut second: HashMap<u64, Few<usize>> = HashMap::default();
+    let said = |e: &Event| {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut h = rustc_hash::FxBuildHasher.build_hasher();
+        e.kind.hash(&mut h);
+        e.host.hash(&mut h);
+        h.finish()
+    };
     for r in 0..events.len() {
         if kept > 0 && events[kept - 1].time != events[r].time {
-            group_start = kept;
+            second.clear();
         }
         let e = &events[r];
         let dup = if is_scheduler(&e.kind) {
-            events[group_start..kept]
-                .iter()
-                .any(|o| o.kind == e.kind && o.host == e.host && same_message(&o.text, &e.text))
-                || whole_second_copy(&events[..kept], e)
+            let key = said(e);
+            let same = second.get(&key).is_some_and(|list| {
+                list.as_slice().iter().any(|&o| {
+                    let o = &events[o];
+                    o.kind == e.kind && o.host == e.host && same_message(&o.text, &e.text)
+                })
+            });
+            let dup = same || whole_second_copy(&events[..kept], e);
+            if !dup {
+                second.entry(key).or_default().push(kept);
+            }
+            dup
         } else {
             false
         };
@@ -993,7 +1014,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     }
 
     // 5. Missed runs.
-    let missed = missed_runs(cfg, &runs, &c.coverage);
+    let missed = missed_runs(cfg, &runs, &c.coverage, &mut c.notes);
     runs.reserve_exact(missed.len());
     runs.extend(missed);
 
@@ -1444,7 +1465,12 @@ fn spans_for(stretches: &[(DateTime<Utc>, DateTime<Utc>)], period: Duration) -> 
 
 /// Scheduled times (config `schedule`, in the config's zone) inside the span
 /// a host's scheduler lines cover, with no run of the job near them.
-fn missed_runs(cfg: &Config, runs: &[Run], coverage: &BTreeMap<String, Vec<Span>>) -> Vec<Run> {
+fn missed_runs(
+    cfg: &Config,
+    runs: &[Run],
+    coverage: &BTreeMap<String, Vec<Span>>,
+    notes: &mut Vec<String>,
+) -> Vec<Run> {
     let mut out = Vec::new();
     for job in &cfg.jobs {
         let Some(sched) = &job.schedule else { continue };
@@ -1474,10 +1500,18 @@ fn missed_runs(cfg: &Config, runs: &[Run], coverage: &BTreeMap<String, Vec<Span>
                 continue;
             };
             let period = schedule_period(sched, first.0.with_timezone(&cfg.zone));
-            // A bound on the scheduled times looked at per host (every minute
-            // for ~2 months).
-            let mut budget = 100_000usize;
-            for (from, to) in spans_for(stretches, period) {
+            // A bound on the scheduled times looked at per host and job
+            // (every minute for two weeks): each missed run is a run in the
+            // report, and a config of frequent schedules over months of logs
+            // would otherwise take gigabytes. Reaching it is said.
+            let mut budget = MISSED_BUDGET;
+            let spans = spans_for(stretches, period);
+            let covered_to = spans.last().map(|s| s.1);
+            let mut last_looked: Option<DateTime<Utc>> = None;
+            for (from, to) in spans {
+                if budget == 0 {
+                    break;
+                }
                 let from_local = from.with_timezone(&cfg.zone);
                 for s in sched
                     .iter_from(from_local, croner::Direction::Forward)
@@ -1488,6 +1522,7 @@ fn missed_runs(cfg: &Config, runs: &[Run], coverage: &BTreeMap<String, Vec<Span>
                     if s + job.grace > to {
                         break;
                     }
+                    last_looked = Some(s);
                     let lo = s - Duration::seconds(60);
                     let hi = s + job.grace;
                     let i = starts.partition_point(|t| *t < lo);
@@ -1511,10 +1546,23 @@ fn missed_runs(cfg: &Config, runs: &[Run], coverage: &BTreeMap<String, Vec<Span>
                     out.push(r);
                 }
             }
+            if let (0, Some(last), Some(end)) = (budget, last_looked, covered_to) {
+                if last + job.grace < end {
+                    notes.push(format!(
+                        "job `{}` on {host}: missed runs looked for only up to {} ({MISSED_BUDGET} scheduled times); its host's logs go on to {}",
+                        job.name,
+                        last.format("%Y-%m-%dT%H:%M:%SZ"),
+                        end.format("%Y-%m-%dT%H:%M:%SZ"),
+                    ));
+                }
+            }
         }
     }
     out
 }
+
+/// Scheduled times looked at per job and host for missed runs.
+const MISSED_BUDGET: usize = 20_160;
 
 #[cfg(test)]
 mod tests {

@@ -1574,3 +1574,37 @@ fn a_log_glob_matches_relative_and_absolute_paths_alike() {
         }
     }
 }
+
+/// Found by QA: an every-minute schedule over months of logs made a missed
+/// run per minute (2 KB each: gigabytes for a few jobs) and stopped at a
+/// silent cap. Missed runs are bounded per job and host, and the bound is
+/// said on stderr.
+#[test]
+fn missed_runs_are_bounded_and_the_bound_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut syslog = String::new();
+    for day in 1..=20 {
+        for hour in 0..24 {
+            syslog.push_str(&format!(
+                "Nov {day:2} {hour:02}:00:01 web-01 CRON[{}]: (root) CMD (/usr/lib/sysstat/debian-sa1 1 1)\n",
+                1000 + day * 24 + hour
+            ));
+        }
+    }
+    write(d, "syslog", syslog);
+    write(
+        d,
+        "c.toml",
+        "[[job]]\nname = \"ghost\"\nmatch = \"never-runs\"\nschedule = \"* * * * *\"\ngrace = \"0s\"\nhosts = [\"web-01\"]\n",
+    );
+    let (out, doc) = json(d, &["--syslog", "syslog", "--config", "c.toml"]);
+    let missed = doc.runs.iter().filter(|r| r.category == "missed").count();
+    assert!((20_000..=20_160).contains(&missed), "{missed}");
+    assert!(
+        out.stderr
+            .contains("warning: job `ghost` on web-01: missed runs looked for only up to"),
+        "{}",
+        out.stderr
+    );
+}
