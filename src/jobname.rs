@@ -282,7 +282,10 @@ pub fn from_command(cmd: &str) -> String {
         Some(i) if !cmd[..i].ends_with('\\') && !cmd[..i].contains("date") => &cmd[..i],
         _ => cmd,
     };
+    // A name never starts or ends with a space (run ids and `explain` are
+    // typed by hand; quoting gone wrong in a crontab can leave one).
     from_command_depth(cmd, 0)
+        .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| {
             let first = cmd.split_whitespace().next().unwrap_or("cron");
@@ -305,6 +308,11 @@ mod tests {
             ("cd /srv && ./bin/backup.sh --full", "backup"),
             ("python3 /opt/etl/load_ledger.py", "load_ledger"),
             ("run-parts /etc/cron.daily", "cron.daily"),
+            // fuzz (pipeline): quoting gone wrong left a name with a space
+            (
+                ":\"cd / && r2026-12-03T03:00:39.00un-parts --0Z\"",
+                "&& r2026-12-03T03:00:39.00un-parts --0Z",
+            ),
             (
                 "   cd / && run-parts --report /etc/cron.hourly",
                 "cron.hourly",

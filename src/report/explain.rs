@@ -186,6 +186,11 @@ fn apart(a: DateTime<Utc>, b: DateTime<Utc>) -> String {
 /// * a mistyped job or host: the closest one and its runs;
 /// * a right job and host at a wrong time: the nearest run.
 pub fn find<'a>(r: &'a Report, id: &str) -> Result<&'a RunReport, String> {
+    // Exactly as given first: a job name may itself start or end with a
+    // space (a command's odd spacing), and the id with it.
+    if let Some(x) = r.runs.iter().find(|x| x.id == id) {
+        return Ok(x);
+    }
     let id = id.trim();
     if let Some(x) = r.runs.iter().find(|x| x.id == id) {
         return Ok(x);

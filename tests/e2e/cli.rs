@@ -320,3 +320,34 @@ fn no_inputs_at_all_is_exit_2_not_an_empty_report() {
     let out = run_in(dir.path(), &["report", "artifacts", "--keep-going"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
+
+/// Found by fuzzing (pipeline target): a command whose quoting went wrong
+/// gave a job name with a leading space, and `explain` trimmed the id it was
+/// given, so it could not find that run. Every id the report prints is one
+/// `explain` finds.
+#[test]
+fn explain_finds_every_run_id_the_report_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("syslog"),
+        "Dec  1 22:17:01 web-01 CRON[41064]: (root) CMD (   :\"cd / && r2026-12-03T03:00:39.00un-parts --0Z\")\n\
+         Dec  1 22:18:01 web-01 CRON[41065]: (root) CMD (/opt/odd@name.sh)\n\
+         Dec  1 22:19:01 web-01 CRON[41066]: (root) CMD ('/opt/space name.sh ')\n",
+    )
+    .unwrap();
+    let base = ["--syslog", "syslog", "--year", "2026", "--tz", "UTC"];
+    let mut args = vec!["report", "--format", "json"];
+    args.extend(base);
+    let out = run_in(dir.path(), &args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = out.doc();
+    assert_eq!(doc.runs.len(), 3);
+    for r in &doc.runs {
+        assert_eq!(r.job.trim(), r.job, "{:?}", r.job);
+        let mut args = vec!["explain", r.id.as_str()];
+        args.extend(base);
+        let out = run_in(dir.path(), &args);
+        assert_eq!(out.code, 0, "{}: {}", r.id, out.stderr);
+        assert!(out.stdout.contains(&r.id), "{}", out.stdout);
+    }
+}
