@@ -630,7 +630,10 @@ fn delivery(
             },
         )
     } else {
+        // Never past the next run's start (SPEC §2.2): a record after it
+        // would be that run's, so this one's window is closed.
         let window_end = run.last_seen(events) + cfg.delivery_window;
+        let window_end = run.next_start.map_or(window_end, |n| window_end.min(n));
         match ctx.input_end {
             Some(end) if window_end > end => (
                 DeliveryStatus::Pending,
@@ -690,7 +693,7 @@ pub fn classify(run: &Run, events: &[Event], cfg: &Config, ctx: &Context) -> Ver
             "no run within {} of the scheduled time (schedule `{}` in {})",
             humantime::format_duration(m.grace.to_std().unwrap_or_default()),
             m.schedule,
-            cfg.zone.name()
+            cfg.schedule_zone.name()
         ));
     } else {
         if let Some(b) = &billing {

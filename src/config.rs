@@ -150,7 +150,12 @@ fn ends_with_glob(p: &glob::Pattern, a: &Path, opts: glob::MatchOptions) -> bool
 /// Validated settings for one invocation.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The zone of log stamps that carry none (`--tz`, else config `tz`,
+    /// else local).
     pub zone: Tz,
+    /// The zone `schedule`s are read in: the config's `tz` (SPEC §2.4),
+    /// else [`Config::zone`].
+    pub schedule_zone: Tz,
     pub year: Option<i32>,
     pub delivery_window: Duration,
     pub channels: Channels,
@@ -559,6 +564,7 @@ impl Config {
         };
         Ok(Config {
             zone,
+            schedule_zone: config_zone.unwrap_or(zone),
             year: input.year.or(raw.year),
             delivery_window,
             channels: Channels::new(&raw.channels),

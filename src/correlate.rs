@@ -1499,7 +1499,7 @@ fn missed_runs(
             let Some(first) = stretches.first() else {
                 continue;
             };
-            let period = schedule_period(sched, first.0.with_timezone(&cfg.zone));
+            let period = schedule_period(sched, first.0.with_timezone(&cfg.schedule_zone));
             // A bound on the scheduled times looked at per host and job
             // (every minute for two weeks): each missed run is a run in the
             // report, and a config of frequent schedules over months of logs
@@ -1512,7 +1512,7 @@ fn missed_runs(
                 if budget == 0 {
                     break;
                 }
-                let from_local = from.with_timezone(&cfg.zone);
+                let from_local = from.with_timezone(&cfg.schedule_zone);
                 for s in sched
                     .iter_from(from_local, croner::Direction::Forward)
                     .take(budget)
