@@ -137,13 +137,12 @@ fn ends_with_glob(p: &glob::Pattern, a: &Path, opts: glob::MatchOptions) -> bool
     if p.as_str().starts_with('/') {
         return false;
     }
-    let n = p.as_str().trim_start_matches("./").split('/').count();
+    let rel = p.as_str().trim_start_matches("./");
     let comps: Vec<_> = a.components().collect();
-    let Some(tail) = comps.len().checked_sub(n).map(|k| &comps[k..]) else {
+    let Some(k) = comps.len().checked_sub(rel.split('/').count()) else {
         return false;
     };
-    let tail: PathBuf = tail.iter().collect();
-    let rel = p.as_str().trim_start_matches("./");
+    let tail: PathBuf = comps[k..].iter().collect();
     glob::Pattern::new(rel).is_ok_and(|q| q.matches_path_with(&tail, opts))
 }
 
@@ -433,6 +432,13 @@ impl Config {
             Some(g) => parse_duration("grace", g).map_err(cfg_err)?,
             None => Duration::minutes(5),
         };
+        // crontab(5) syntax: five fields (or `@daily`…); croner would also
+        // take a sixth, seconds, field first and a seventh, years, reading
+        // `0 4 * * * *` as "at second 0 of minute 4 of every hour".
+        let crontab = croner::parser::CronParser::builder()
+            .seconds(croner::parser::Seconds::Disallowed)
+            .year(croner::parser::Year::Disallowed)
+            .build();
         let mut jobs = Vec::new();
         let mut names = std::collections::BTreeSet::new();
         for (i, j) in raw.job.iter().enumerate() {
@@ -470,13 +476,6 @@ impl Config {
                     )));
                 }
             };
-            // crontab(5) syntax: five fields (or `@daily`…); croner would
-            // also take a sixth, seconds, field first and a seventh, years,
-            // reading `0 4 * * * *` as "at second 0 of minute 4 of every hour".
-            let crontab = croner::parser::CronParser::builder()
-                .seconds(croner::parser::Seconds::Disallowed)
-                .year(croner::parser::Year::Disallowed)
-                .build();
             let schedule = match &j.schedule {
                 Some(s) => Some(crontab.parse(s).map_err(|e| {
                     at(format!(

@@ -616,18 +616,9 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                     .get(&(h, *pid))
                     .and_then(|v| v.as_slice().iter().rev().find(|o| **o <= t))
                     .copied();
-                let linked = retied
-                    .get(&(h, *pid))
-                    .copied()
-                    .filter(|&r| !runs[r].session_closed)
-                    .or_else(|| {
-                        latest_before(
-                            &runs,
-                            parent.get(&(h, *pid)).map(Few::as_slice),
-                            t + SKEW,
-                            |r| !r.session_closed && r.parent.is_none_or(|p| p == *pid),
-                        )
-                    });
+                let linked = parent_run(&runs, &retied, &parent, (h, *pid), t + SKEW, |r| {
+                    !r.session_closed
+                });
                 let fallback = || {
                     let list = by_user.get(&(h, &**user))?;
                     let (lo, hi) = match opened_at {
@@ -646,16 +637,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                 }
             }
             Kind::CronNote { pid } => {
-                let found = retied
-                    .get(&(h, *pid))
-                    .copied()
-                    .filter(|&r| !runs[r].session_closed)
-                    .or_else(|| {
-                        latest_before(&runs, parent.get(&(h, *pid)).map(Few::as_slice), t, |r| {
-                            r.parent.is_none_or(|p| p == *pid)
-                        })
-                    });
-                if let Some(r) = found {
+                if let Some(r) = parent_run(&runs, &retied, &parent, (h, *pid), t, |_| true) {
                     runs[r].evidence.push(i);
                 }
             }
@@ -1046,6 +1028,28 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     });
     c.runs = runs;
     c
+}
+
+/// The open run whose parent process is `key.1` on host `key.0`: the one a
+/// grandchild line proved, else the latest guessed one started by `t`
+/// passing `ok` (a run proved to have another parent is not this one's).
+fn parent_run<'e>(
+    runs: &[Run],
+    retied: &HashMap<(&'e str, u32), usize>,
+    parent: &HashMap<(&'e str, u32), Few<usize>>,
+    key: (&'e str, u32),
+    t: DateTime<Utc>,
+    ok: impl Fn(&Run) -> bool,
+) -> Option<usize> {
+    retied
+        .get(&key)
+        .copied()
+        .filter(|&r| !runs[r].session_closed)
+        .or_else(|| {
+            latest_before(runs, parent.get(&key).map(Few::as_slice), t, |r| {
+                ok(r) && r.parent.is_none_or(|p| p == key.1)
+            })
+        })
 }
 
 /// `(CRON) error (grandchild #G …)` from `logger`: the run of G is
