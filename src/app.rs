@@ -261,7 +261,10 @@ fn run_inner(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitC
             )?;
             let a = analyze(&cfg, err)?;
             let wrap = std::io::stdout().is_terminal();
-            match render(&a, &cfg, wrap, out) {
+            let mut timing = Timing::new();
+            let rendered = render(&a, &cfg, wrap, out);
+            timing.lap("render");
+            match rendered {
                 Ok(()) => {}
                 // A closed pipe (`| head`) is a quiet success.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::Ok),

@@ -416,17 +416,105 @@ pub fn build(p: Parts) -> Report {
 /// needs while the threads share the work.
 const BLOCK: usize = 2048;
 
-/// Copy `json` into `out`, indenting every line after the first by `pad`
-/// (JSON strings hold no raw newline, so every `\n` is layout).
-fn indented(json: &[u8], pad: &[u8], out: &mut Vec<u8>) {
-    out.reserve(json.len() + json.len() / 8);
-    let mut from = 0;
-    for nl in memchr::memchr_iter(b'\n', json) {
-        out.extend_from_slice(&json[from..=nl]);
-        out.extend_from_slice(pad);
-        from = nl + 1;
+/// serde_json's pretty formatter (two spaces a level) started `level`s
+/// deep, so a value nested in the document is written in place, already
+/// indented, instead of pretty-printed alone and then re-indented.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(level: usize) -> Nested {
+        Nested {
+            level,
+            has_value: false,
+        }
     }
-    out.extend_from_slice(&json[from..]);
+
+    fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        const PAD: &[u8] = &[b' '; 64];
+        w.write_all(b"\n")?;
+        let mut n = self.level * 2;
+        while n > 0 {
+            let k = n.min(PAD.len());
+            w.write_all(&PAD[..k])?;
+            n -= k;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(c)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(c)
+    }
+
+    fn item<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+    ) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// Pretty JSON of `v` as if it stood `level`s deep in a pretty document.
+fn nested_json(v: &impl Serialize, level: usize, out: &mut Vec<u8>) -> serde_json::Result<()> {
+    v.serialize(&mut serde_json::Serializer::with_formatter(
+        out,
+        Nested::at(level),
+    ))
 }
 
 /// Write the JSON document (or NDJSON, one run a line) straight from the
@@ -439,9 +527,9 @@ pub fn write_json(p: &Parts, w: &mut dyn std::io::Write, ndjson: bool) -> std::i
         let (inputs, _) = inputs_and_diagnostics(p);
         let mut head = Vec::new();
         head.extend_from_slice(b"{\n  \"schema_version\": 1,\n  \"inputs\": ");
-        indented(&serde_json::to_vec_pretty(&inputs)?, b"  ", &mut head);
+        nested_json(&inputs, 1, &mut head)?;
         head.extend_from_slice(b",\n  \"summary\": ");
-        indented(&serde_json::to_vec_pretty(&summary(p))?, b"  ", &mut head);
+        nested_json(&summary(p), 1, &mut head)?;
         head.extend_from_slice(if ids.is_empty() {
             b",\n  \"runs\": []"
         } else {
@@ -462,8 +550,7 @@ pub fn write_json(p: &Parts, w: &mut dyn std::io::Write, ndjson: bool) -> std::i
                     out.push(b'\n');
                 } else {
                     out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-                    let body = serde_json::to_vec_pretty(&run).expect("a run serializes");
-                    indented(&body, b"    ", &mut out);
+                    nested_json(&run, 2, &mut out).expect("a run serializes");
                 }
                 out
             })
