@@ -181,7 +181,8 @@ pub fn plan(cfg: &Config) -> Result<Plan> {
         ));
     }
     let mut plan = Plan::default();
-    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+    // Canonical path → the name it was first taken under.
+    let mut seen: std::collections::BTreeMap<PathBuf, String> = Default::default();
     let mut stdin_used = false;
     let mut push = |plan: &mut Plan,
                     path: PathBuf,
@@ -197,9 +198,18 @@ pub fn plan(cfg: &Config) -> Result<Plan> {
             stdin_used = true;
         } else {
             let key = path.canonicalize().unwrap_or_else(|_| path.clone());
-            if !seen.insert(key) {
+            if let Some(first) = seen.get(&key) {
+                // A second name for a file already taken (a symlink, or the
+                // file named twice) is read once, and said so.
+                if *first != display {
+                    plan.skipped.push(Skipped {
+                        display,
+                        why: format!("the same file as {first} (read once)"),
+                    });
+                }
                 return Ok(());
             }
+            seen.insert(key, display.clone());
         }
         plan.sources.push(Source {
             id: 0,
@@ -297,6 +307,20 @@ pub fn plan(cfg: &Config) -> Result<Plan> {
             let kind = match what {
                 Sniffed::Scheduler => InputKind::Syslog,
                 Sniffed::Slack => InputKind::Slack,
+                Sniffed::JobLog
+                    if cfg.job_for_log(&f).is_none()
+                        && !formats::joblog::named_like_a_log(&name)
+                        && !formats::joblog::has_timestamps(&bytes) =>
+                {
+                    // Prose, notes, junk: read as a job log it would make a
+                    // run at the file's modification time.
+                    plan.skipped.push(Skipped {
+                        display: f.display().to_string(),
+                        why: "no timestamped line and not named like a log (.log, .out, .err)"
+                            .into(),
+                    });
+                    continue;
+                }
                 Sniffed::JobLog => InputKind::JobLog,
                 Sniffed::Skip(reason) => {
                     plan.skipped.push(Skipped {

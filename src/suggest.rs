@@ -1,7 +1,7 @@
 //! "Did you mean …?" for mistyped names (categories, zones, run ids, jobs).
 
 /// Levenshtein distance, case-insensitive.
-fn distance(a: &str, b: &str) -> usize {
+pub fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.to_lowercase().chars().collect();
     let b: Vec<char> = b.to_lowercase().chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();

@@ -268,6 +268,37 @@ impl<'f> JobLogReader<'f> {
     }
 }
 
+/// Whether a file's name says it is a log: `x.log`, rotated `x.log.1`,
+/// `x.log-20261203`, `x.log.2.gz`, or a job's captured `x.out` / `x.err`.
+pub fn named_like_a_log(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let lower = lower.strip_suffix(".gz").unwrap_or(&lower);
+    let parts: Vec<&str> = lower.split('.').skip(1).collect();
+    parts.iter().any(|p| {
+        let p = p.split('-').next().unwrap_or(p);
+        matches!(p, "log" | "out" | "err" | "stdout" | "stderr")
+    })
+}
+
+/// Whether any of the first lines of a sample carries a timestamp the job
+/// log reader takes (at its start, or in a JSON line's time field).
+pub fn has_timestamps(sample: &[u8]) -> bool {
+    String::from_utf8_lossy(sample)
+        .lines()
+        .take(200)
+        .any(|l| {
+            let t = l.trim();
+            if t.starts_with('{') {
+                return serde_json::from_str::<serde_json::Map<String, Value>>(t).is_ok_and(|o| {
+                    ["time", "ts", "timestamp", "@timestamp"]
+                        .iter()
+                        .any(|k| o.get(*k).and_then(json_time).is_some())
+                });
+            }
+            leading_stamp(t).is_some()
+        })
+}
+
 /// The job a log file belongs to, from its path (SPEC §1.2): the file's stem
 /// with rotation and compression suffixes dropped (`backup.log.2.gz`,
 /// `backup.log-20261203` → `backup`), or the parent folder when the stem is

@@ -161,6 +161,17 @@ fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     }
 }
 
+/// The time of an id written to the whole second (no fraction).
+fn whole_second(s: &str) -> Option<DateTime<Utc>> {
+    let t = parse_time(s)?;
+    let clock = s.split_once('T').or_else(|| s.split_once(' '))?.1;
+    (!clock.contains(['.', ','])).then_some(t)
+}
+
+fn same_second(a: DateTime<Utc>, b: DateTime<Utc>) -> bool {
+    a.timestamp() == b.timestamp()
+}
+
 fn started(x: &RunReport) -> Option<DateTime<Utc>> {
     x.started.or_else(|| parse_time(&x.started_at))
 }
@@ -170,7 +181,9 @@ fn apart(a: DateTime<Utc>, b: DateTime<Utc>) -> String {
     let secs = (a - b).num_seconds().unsigned_abs();
     let d = std::time::Duration::from_secs(secs);
     let when = if a > b { "later" } else { "earlier" };
-    if secs == 0 {
+    if a == b {
+        "the same time".into()
+    } else if secs == 0 {
         "less than a second apart".into()
     } else {
         format!("{} {when}", humantime::format_duration(d))
@@ -186,6 +199,11 @@ fn apart(a: DateTime<Utc>, b: DateTime<Utc>) -> String {
 /// * a mistyped job or host: the closest one and its runs;
 /// * a right job and host at a wrong time: the nearest run.
 pub fn find<'a>(r: &'a Report, id: &str) -> Result<&'a RunReport, String> {
+    // Notes are joined by `; `: after a question, a space alone.
+    find_in(r, id).map_err(|e| e.replace("?; ", "? "))
+}
+
+fn find_in<'a>(r: &'a Report, id: &str) -> Result<&'a RunReport, String> {
     // Exactly as given first: a job name may itself start or end with a
     // space (a command's odd spacing), and the id with it.
     if let Some(x) = r.runs.iter().find(|x| x.id == id) {
@@ -216,6 +234,17 @@ pub fn find<'a>(r: &'a Report, id: &str) -> Result<&'a RunReport, String> {
             .collect();
         if same.len() == 1 {
             return Ok(same[0]);
+        }
+    }
+    // A time given to the second, as a syslog line shows it, names the one
+    // run that started within that second (ids carry the fraction).
+    if let (Some(h), Some(t)) = (host, time.and_then(whole_second)) {
+        let within: Vec<&RunReport> = on_host(&of_job(job), h)
+            .into_iter()
+            .filter(|x| started(x).is_some_and(|s| same_second(s, t)))
+            .collect();
+        if within.len() == 1 {
+            return Ok(within[0]);
         }
     }
     // A job name, or the start of an id.
@@ -275,10 +304,26 @@ pub fn find<'a>(r: &'a Report, id: &str) -> Result<&'a RunReport, String> {
     hosts.sort_unstable();
     hosts.dedup();
     let host_ok = hosts.contains(&host);
+    // Among hosts as near by name, the one with a run at that very time.
+    let at_time = |h: &str| {
+        time.and_then(parse_time).is_some_and(|t| {
+            on_host(&runs, h)
+                .iter()
+                .any(|x| started(x).is_some_and(|s| same_second(s, t)))
+        })
+    };
     let meant_host = if host_ok {
         Some(host)
     } else {
-        crate::suggest::closest(host, hosts.iter().copied())
+        let by_name = crate::suggest::closest(host, hosts.iter().copied());
+        by_name.map(|best| {
+            let d = crate::suggest::distance(host, best);
+            hosts
+                .iter()
+                .copied()
+                .find(|h| crate::suggest::distance(host, h) == d && at_time(h))
+                .unwrap_or(best)
+        })
     };
     let host_note = match meant_host {
         Some(h) if !host_ok => format!("; did you mean host `{h}`?"),
@@ -404,6 +449,19 @@ mod tests {
     }
 
     #[test]
+    fn a_time_to_the_second_names_the_run_started_in_it() {
+        let mut r = report();
+        r.runs.push(run("sync", "web-02", "2026-12-03T00:15:01.0055Z", "ok"));
+        let x = find(&r, "sync@web-02@2026-12-03T00:15:01Z").unwrap();
+        assert_eq!(x.id, "sync@web-02@2026-12-03T00:15:01.0055Z");
+        let x = find(&r, "sync@web-02@2026-12-03T01:15:01+01:00").unwrap();
+        assert_eq!(x.id, "sync@web-02@2026-12-03T00:15:01.0055Z");
+        // A fraction given is an exact time, and this one is not a run's.
+        let e = find(&r, "sync@web-02@2026-12-03T00:15:01.5Z").unwrap_err();
+        assert!(e.contains("less than a second apart"), "{e}");
+    }
+
+    #[test]
     fn prefixes_and_jobs_list_their_runs() {
         let r = report();
         let e = find(&r, "backup@web-01").unwrap_err();
@@ -433,6 +491,12 @@ mod tests {
         );
         let e = find(&r, "backup@web-3@2026-12-01T03:00:00Z").unwrap_err();
         assert!(e.contains("did you mean host `web-01`"), "{e}");
+        // Two hosts as near by name: the one with a run at that time.
+        let e = find(&r, "backup@web-3@2026-12-01T03:00:02Z").unwrap_err();
+        assert!(
+            e.contains("did you mean host `web-02`? the nearest run is `backup@web-02@2026-12-01T03:00:02Z` (the same time, ok)"),
+            "{e}"
+        );
         let e = find(&r, "nightly@web-01@2026-12-01T03:00:00Z").unwrap_err();
         assert!(
             e.contains("no job `nightly` (jobs: backup, certbot)"),

@@ -288,6 +288,62 @@ fn folder_mode_skips_notes_scripts_and_archives_by_name() {
     }
 }
 
+/// A note, a README or junk without one timestamp is no job log: read as
+/// one it made a job with an `ok` run at the file's modification time. A
+/// second name for a file already read (a symlink) is listed, not dropped.
+#[test]
+fn folder_mode_skips_untimed_prose_and_names_second_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("syslog"),
+        "Dec  3 04:00:01 h CRON[2]: (root) CMD (/usr/local/bin/backup)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("README.txt"),
+        "Logs gathered from web-05 after the incident.\nAsk alice.\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("a.bin"), b"\x8f\xc3(\x91 zz\x7f\x01 q\xfe\xfe\n\x02\x03").unwrap();
+    // Named like a log, or timestamped: kept as job logs.
+    std::fs::write(d.join("backup.log"), "starting\ndone\n").unwrap();
+    std::fs::write(d.join("notes.txt"), "2026-12-03T04:00:02Z backup started\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(d.join("syslog"), d.join("syslog.link")).unwrap();
+    let out = run_in(d, &["sources", "."]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let row = |name: &str| {
+        out.stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("./{name} ")))
+            .unwrap_or_else(|| panic!("{name} not listed:\n{}", out.stdout))
+            .to_string()
+    };
+    for junk in ["README.txt", "a.bin"] {
+        assert!(
+            row(junk).contains("skipped") && row(junk).contains("no timestamped line"),
+            "{}",
+            row(junk)
+        );
+    }
+    assert!(row("backup.log").contains("job log of backup"), "{}", row("backup.log"));
+    assert!(row("notes.txt").contains("job log of notes"), "{}", row("notes.txt"));
+    #[cfg(unix)]
+    assert!(
+        row("syslog.link").contains("the same file as ./syslog"),
+        "{}",
+        row("syslog.link")
+    );
+    let out = run_in(
+        d,
+        &["report", ".", "--format", "json", "--year", "2026", "--tz", "UTC"],
+    );
+    let doc = out.doc();
+    let jobs: std::collections::BTreeSet<&str> = doc.runs.iter().map(|r| r.job.as_str()).collect();
+    assert!(!jobs.contains("README") && !jobs.contains("a"), "{jobs:?}");
+}
+
 /// `crontriage report $LOGS --fail-on any` with `$LOGS` empty must not pass
 /// a CI check with an empty report.
 #[test]

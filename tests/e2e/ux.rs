@@ -619,6 +619,21 @@ fn explain_did_you_mean() {
         out.stdout
             .starts_with("Run backup@web-01@2026-12-02T03:00:00Z")
     );
+    // The time as a syslog line shows it (whole seconds, or the local
+    // clock with its offset) is the run that started in that second.
+    for id in [
+        "backup@web-02@2026-12-02T03:00:01Z",
+        "backup@web-02@2026-12-02T04:00:01+01:00",
+    ] {
+        let out = run(&["explain", id, "fixtures/demo"]);
+        assert_eq!(out.code, 0, "{id}: {}", out.stderr);
+        assert!(
+            out.stdout
+                .starts_with("Run backup@web-02@2026-12-02T03:00:01.0065Z"),
+            "{id}: {}",
+            out.stdout
+        );
+    }
     // A job name lists its runs.
     let out = run(&["explain", "daily_summary", "fixtures/demo"]);
     assert_eq!(out.code, 2);
