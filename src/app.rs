@@ -196,9 +196,30 @@ fn assemble<'c>(
         input_end,
     };
     let mut runs = std::mem::take(&mut corr.runs);
+    let read = runs.len();
+    let span = runs
+        .iter()
+        .map(|r| r.started_at)
+        .min()
+        .zip(runs.iter().map(|r| r.started_at).max());
     runs.retain(|r| {
         cfg.since.is_none_or(|s| r.started_at >= s) && cfg.until.is_none_or(|u| r.started_at < u)
     });
+    // An empty report for a window the logs do not reach must not read as
+    // "all clear": say what the logs hold.
+    if let (true, Some((first, last))) = (runs.is_empty(), span) {
+        let at = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let window = [("--since", cfg.since), ("--until", cfg.until)]
+            .iter()
+            .filter_map(|(f, t)| t.map(|t| format!("{f} {}", at(t))))
+            .collect::<Vec<_>>()
+            .join(", ");
+        corr.notes.push(format!(
+            "no run started in the window ({window}); the {read} run(s) read started {} to {}",
+            at(first),
+            at(last)
+        ));
+    }
     let categories: Vec<_> = runs
         .par_iter()
         .map(|r| classify::Categories::of(&classify::classify(r, &events, cfg, &ctx).categories))

@@ -106,11 +106,11 @@ pub struct CorrelationArgs {
     /// Only runs started at or after this: RFC 3339 (`2026-12-03T04:00Z`;
     /// without an offset, in the config's zone), a date (midnight in the
     /// config's zone), or `24h`, `7d` back from now, `yesterday`, `today`.
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", value_hint = clap::ValueHint::Other)]
     pub since: Option<String>,
 
     /// Only runs started before this (same forms as --since).
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", value_hint = clap::ValueHint::Other)]
     pub until: Option<String>,
 
     /// How long after a run's end its Slack notification may arrive
@@ -138,7 +138,8 @@ pub enum Format {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Color {
-    /// Colour when stdout is a terminal, NO_COLOR is unset and TERM is not `dumb`.
+    /// Colour when stdout is a terminal, NO_COLOR is unset and TERM is not `dumb`
+    /// (CLICOLOR=0 turns it off, CLICOLOR_FORCE=1 on even when piped).
     #[default]
     Auto,
     /// Always colour, even when piped or with NO_COLOR set.
@@ -162,7 +163,7 @@ pub struct ReportArgs {
     pub color: Color,
     /// Exit 1 when any run falls in one of these categories
     /// (comma-separated), or `any` for every non-ok category.
-    #[arg(long, value_name = "CATS", help_heading = "Output")]
+    #[arg(long, value_name = "CATS", help_heading = "Output", value_hint = clap::ValueHint::Other)]
     pub fail_on: Option<String>,
 }
 

@@ -556,9 +556,17 @@ impl Config {
             cli::Color::Always => true,
             cli::Color::Never => false,
             cli::Color::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
-                    && std::io::stdout().is_terminal()
+                // CLICOLOR_FORCE (non-zero) forces it and CLICOLOR=0 turns
+                // it off (https://bixense.com/clicolors), under NO_COLOR.
+                let set = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+                let no_color = set("NO_COLOR").is_some();
+                let force = set("CLICOLOR_FORCE").is_some_and(|v| v != "0");
+                let off = set("CLICOLOR").is_some_and(|v| v == "0");
+                !no_color
+                    && (force
+                        || !off
+                            && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+                            && std::io::stdout().is_terminal())
             }
         };
         Ok(Config {

@@ -94,6 +94,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     ("TERM", "When dumb, \\-\\-color auto does not colour."),
     (
+        "CLICOLOR, CLICOLOR_FORCE",
+        "CLICOLOR=0 turns \\-\\-color auto off on a terminal; CLICOLOR_FORCE set and not 0 turns it on even when piped (NO_COLOR still wins).",
+    ),
+    (
         "COLUMNS",
         "Width to wrap the table output to when stdout is a terminal (default: the terminal's width).",
     ),
@@ -117,12 +121,12 @@ const EXAMPLES: &[(&str, &str)] = &[
         "crontriage explain 'backup@web\\-02@2026\\-12\\-02T03:00:01.0065Z' ./incident/",
     ),
     (
-        "The daily report over yesterday's runs, as a crontab line (crontab lines cannot be continued, so it is one line):",
-        "15 7 * * * crontriage report \\-\\-syslog '/var/log/syslog*' \\-\\-since yesterday \\-\\-until today",
+        "The daily report over yesterday's runs, as a crontab line (crontab lines cannot be continued, so it is one line; cron's PATH is short, so the path is full):",
+        "15 7 * * * /usr/local/bin/crontriage report \\-\\-syslog '/var/log/syslog*' \\-\\-since yesterday \\-\\-until today",
     ),
     (
-        "In CI: a Markdown summary, and a failing step when a run failed:",
-        "crontriage report logs/ \\-\\-format markdown >> \"$GITHUB_STEP_SUMMARY\"\ncrontriage report logs/ \\-\\-fail\\-on execution\\-failed,delivery\\-failed",
+        "In CI: the Markdown in the step summary, and the step fails (exit 1) when a run failed, in one command:",
+        "crontriage report logs/ \\-\\-format markdown \\-\\-fail\\-on execution\\-failed,delivery\\-failed >> \"$GITHUB_STEP_SUMMARY\"",
     ),
     (
         "A self\\-contained HTML page with a timeline per job:",

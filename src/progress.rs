@@ -3,9 +3,10 @@
 //! otherwise (pipes, files, CI logs, cron mails), and always silent with
 //! `CRONTRIAGE_NO_PROGRESS` set.
 //!
-//! Progress is counted in bytes of whole files as they finish (sources are
-//! read in parallel, each in one pass); a steady tick keeps the spinner and
-//! the elapsed time moving while one big file is still being read.
+//! Progress is counted in bytes (uncompressed, for `.gz`) of whole files as
+//! they finish (sources are read in parallel, each in one pass); a steady
+//! tick keeps the spinner and the elapsed time moving while one big file is
+//! still being read.
 
 use crate::input::{Plan, Source};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -22,12 +23,39 @@ pub struct Progress {
     done: AtomicUsize,
 }
 
-/// Bytes on disk (compressed size for `.gz`; 0 for stdin).
+/// Bytes to read: a `.gz`'s uncompressed size (its trailer's ISIZE, which a
+/// rotated log's ten-fold compression would otherwise hide from the
+/// threshold), a file's size, stdin's when it is a redirected file (0 for a
+/// pipe, which has none to tell).
 fn size(s: &Source) -> u64 {
-    s.path
-        .as_ref()
-        .and_then(|p| std::fs::metadata(p).ok())
-        .map_or(0, |m| m.len())
+    let path = s
+        .path
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("/dev/stdin"));
+    let Ok(meta) = std::fs::metadata(&path) else {
+        return 0;
+    };
+    let len = meta.len();
+    if s.path.is_none() || !meta.is_file() || len < 18 {
+        return len;
+    }
+    gz_isize(&path).filter(|n| *n >= len).unwrap_or(len)
+}
+
+/// The uncompressed size a gzip file's trailer gives (modulo 4 GiB; the
+/// last member's only), or `None` for a file that is not gzip.
+fn gz_isize(path: &std::path::Path) -> Option<u64> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut magic = [0u8; 2];
+    f.read_exact(&mut magic).ok()?;
+    if magic != [0x1f, 0x8b] {
+        return None;
+    }
+    f.seek(SeekFrom::End(-4)).ok()?;
+    let mut tail = [0u8; 4];
+    f.read_exact(&mut tail).ok()?;
+    Some(u64::from(u32::from_le_bytes(tail)))
 }
 
 /// Whether to draw: big inputs, stderr a terminal, not switched off.

@@ -283,20 +283,17 @@ pub fn named_like_a_log(name: &str) -> bool {
 /// Whether any of the first lines of a sample carries a timestamp the job
 /// log reader takes (at its start, or in a JSON line's time field).
 pub fn has_timestamps(sample: &[u8]) -> bool {
-    String::from_utf8_lossy(sample)
-        .lines()
-        .take(200)
-        .any(|l| {
-            let t = l.trim();
-            if t.starts_with('{') {
-                return serde_json::from_str::<serde_json::Map<String, Value>>(t).is_ok_and(|o| {
-                    ["time", "ts", "timestamp", "@timestamp"]
-                        .iter()
-                        .any(|k| o.get(*k).and_then(json_time).is_some())
-                });
-            }
-            leading_stamp(t).is_some()
-        })
+    String::from_utf8_lossy(sample).lines().take(200).any(|l| {
+        let t = l.trim();
+        if t.starts_with('{') {
+            return serde_json::from_str::<serde_json::Map<String, Value>>(t).is_ok_and(|o| {
+                ["time", "ts", "timestamp", "@timestamp"]
+                    .iter()
+                    .any(|k| o.get(*k).and_then(json_time).is_some())
+            });
+        }
+        leading_stamp(t).is_some()
+    })
 }
 
 /// The job a log file belongs to, from its path (SPEC §1.2): the file's stem
@@ -357,6 +354,42 @@ pub fn job_from_path(path: &std::path::Path) -> Option<String> {
 mod tests {
     use super::*;
     use std::path::Path;
+
+    #[test]
+    fn what_folder_mode_takes_for_a_job_log() {
+        for (name, log) in [
+            ("backup.log", true),
+            ("backup.log.1", true),
+            ("backup.log.2.gz", true),
+            ("backup.log-20261203", true),
+            ("etl.out", true),
+            ("etl.ERR", true),
+            ("README.txt", false),
+            ("notes", false),
+            ("a.bin", false),
+            ("logrotate.conf.txt", false),
+        ] {
+            assert_eq!(named_like_a_log(name), log, "{name}");
+        }
+        for (sample, stamped) in [
+            (&b"2026-12-03T04:00:09Z backup: done\n"[..], true),
+            (b"[2026-12-03 04:00:09] INFO start\n", true),
+            (b"{\"time\":\"2026-12-03T04:00:09Z\",\"msg\":\"x\"}\n", true),
+            (
+                b"Logs gathered from web-05 after the incident.\nAsk alice.\n",
+                false,
+            ),
+            (b"{\"msg\":\"no time here\"}\n", false),
+            (b"\x8f\xc3(\x91 zz\x7f\x01\n", false),
+        ] {
+            assert_eq!(
+                has_timestamps(sample),
+                stamped,
+                "{}",
+                String::from_utf8_lossy(sample)
+            );
+        }
+    }
 
     fn facts() -> Facts {
         Facts::new(None, &[]).unwrap()

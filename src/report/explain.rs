@@ -430,6 +430,7 @@ mod tests {
             runs,
             jobs: Vec::new(),
             diagnostics: Default::default(),
+            config_path: None,
             zone: "UTC".into(),
         }
     }
@@ -451,7 +452,8 @@ mod tests {
     #[test]
     fn a_time_to_the_second_names_the_run_started_in_it() {
         let mut r = report();
-        r.runs.push(run("sync", "web-02", "2026-12-03T00:15:01.0055Z", "ok"));
+        r.runs
+            .push(run("sync", "web-02", "2026-12-03T00:15:01.0055Z", "ok"));
         let x = find(&r, "sync@web-02@2026-12-03T00:15:01Z").unwrap();
         assert_eq!(x.id, "sync@web-02@2026-12-03T00:15:01.0055Z");
         let x = find(&r, "sync@web-02@2026-12-03T01:15:01+01:00").unwrap();

@@ -471,8 +471,8 @@ pub fn render(r: &Report) -> String {
         } else {
             "–".into()
         };
-        let last_ok = match &j.last_ok {
-            Some(t) => esc(&short_time(t)),
+        let last_ok = match super::table::last_ok_text(j) {
+            Some(t) => esc(&t),
             None => "<span class=\"never\">never</span>".into(),
         };
         let _ = writeln!(

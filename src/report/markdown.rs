@@ -86,10 +86,7 @@ pub fn render(r: &Report) -> String {
                 } else {
                     "–".into()
                 },
-                j.last_ok
-                    .as_deref()
-                    .map(short_time)
-                    .unwrap_or_else(|| "never".into())
+                super::table::last_ok_text(j).unwrap_or_else(|| "never".into())
             ));
         }
     }

@@ -147,8 +147,9 @@ pub struct JobHealth {
     pub failing_on: Vec<(String, u64)>,
     /// Hosts the job ran on (or was expected on), sorted.
     pub hosts: Vec<String>,
-    /// Start of the latest ok run.
+    /// Start of the latest ok run, and its host.
     pub last_ok: Option<String>,
+    pub last_ok_host: Option<String>,
     /// Category of the latest run.
     pub last: Option<String>,
 }
@@ -179,6 +180,9 @@ pub struct Report {
     pub jobs: Vec<JobHealth>,
     #[serde(skip)]
     pub diagnostics: Diagnostics,
+    /// The config file read, if any (shown by the human formats).
+    #[serde(skip)]
+    pub config_path: Option<String>,
     /// The zone used for zone-less stamps (shown by the human formats).
     #[serde(skip)]
     pub zone: String,
@@ -408,6 +412,7 @@ pub fn build(p: Parts) -> Report {
         runs,
         jobs,
         diagnostics,
+        config_path: p.config_path.map(|c| redact(&c)),
         zone: p.zone,
     }
 }
@@ -497,10 +502,7 @@ impl serde_json::ser::Formatter for Nested {
     ) -> std::io::Result<()> {
         self.item(w, first)
     }
-    fn begin_object_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-    ) -> std::io::Result<()> {
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         w.write_all(b": ")
     }
     fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
@@ -586,6 +588,7 @@ fn job_health(runs: &[RunReport], categories: &[Categories]) -> Vec<JobHealth> {
         if c.first() == Category::Ok {
             *streak = 0;
             h.last_ok = Some(r.started_at.clone());
+            h.last_ok_host = Some(host.to_string());
         } else {
             *streak += 1;
         }

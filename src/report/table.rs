@@ -230,9 +230,14 @@ pub fn summary_line(r: &Report, color: bool) -> String {
         }
     }
     if parts.is_empty() {
-        return "0 runs".to_string();
+        return runs_word(r.summary.runs);
     }
-    format!("{} runs: {}", r.summary.runs, parts.join(", "))
+    format!("{}: {}", runs_word(r.summary.runs), parts.join(", "))
+}
+
+/// `1 run`, `2 runs`.
+pub fn runs_word(n: u64) -> String {
+    format!("{n} run{}", if n == 1 { "" } else { "s" })
 }
 
 /// `1 execution-failed, 2 missed` — the non-ok counts, in category order.
@@ -283,6 +288,17 @@ pub fn streak_text(j: &JobHealth) -> String {
     s
 }
 
+/// `2026-12-03 03:00`, or `never`; with `on web-01` when the job runs on
+/// several hosts and is failing on one (its streak next to a good run on
+/// another host must not read as one host's history).
+pub fn last_ok_text(j: &JobHealth) -> Option<String> {
+    let t = short_time(j.last_ok.as_deref()?);
+    Some(match &j.last_ok_host {
+        Some(h) if j.hosts.len() > 1 && j.failing_streak > 0 => format!("{t} on {h}"),
+        _ => t,
+    })
+}
+
 fn jobs_grid(jobs: &[JobHealth]) -> Grid {
     let mut g = Grid::new(
         vec![
@@ -302,8 +318,8 @@ fn jobs_grid(jobs: &[JobHealth]) -> Grid {
         } else {
             Span::plain(streak)
         };
-        let last_ok = match &j.last_ok {
-            Some(t) => Span::plain(short_time(t)),
+        let last_ok = match last_ok_text(j) {
+            Some(t) => Span::plain(t),
             None => Span::styled("never", "31"),
         };
         let mut not_ok = Vec::new();
@@ -362,7 +378,15 @@ fn terminal_width() -> Option<usize> {
     {
         return Some(n);
     }
-    comfy_table::Table::new().width().map(usize::from)
+    // A terminal that reports no size (a bare pty, a serial console says
+    // 0×0) gets the classic 80 columns, not a column a word wide.
+    Some(
+        comfy_table::Table::new()
+            .width()
+            .map(usize::from)
+            .filter(|w| *w >= 20)
+            .unwrap_or(80),
+    )
 }
 
 /// The width to wrap to when stdout is a terminal; `None` for pipes.
@@ -387,7 +411,11 @@ pub fn render_width(r: &Report, color: bool, width: Option<usize>) -> String {
     let mut out = String::new();
     let mut head = vec![
         Span::styled("crontriage:", "1"),
-        Span::plain(format!("{} runs:", r.summary.runs)),
+        Span::plain(if r.summary.runs == 0 {
+            "0 runs.".to_string()
+        } else {
+            format!("{}:", runs_word(r.summary.runs))
+        }),
     ];
     let counts: Vec<(u64, Category)> = Category::ALL
         .iter()
@@ -521,15 +549,13 @@ pub fn inputs_footer(r: &Report) -> String {
     }
     // The config file is listed among skipped files but was read: say so
     // apart from the files really left out.
-    let (config, skipped): (Vec<&String>, Vec<&String>) = d
+    let skipped: Vec<&String> = d
         .skipped
         .iter()
-        .partition(|s| s.ends_with(": config (read as crontriage.toml)"));
-    for c in config {
-        out.push_str(&format!(
-            "Config: {}\n",
-            c.trim_end_matches(": config (read as crontriage.toml)")
-        ));
+        .filter(|s| !s.ends_with(": config (read as crontriage.toml)"))
+        .collect();
+    if let Some(c) = &r.config_path {
+        out.push_str(&format!("Config: {c}\n"));
     }
     if !skipped.is_empty() {
         out.push_str(&format!("Skipped {} file(s) in folders:\n", skipped.len()));

@@ -305,7 +305,11 @@ fn folder_mode_skips_untimed_prose_and_names_second_names() {
         "Logs gathered from web-05 after the incident.\nAsk alice.\n",
     )
     .unwrap();
-    std::fs::write(d.join("a.bin"), b"\x8f\xc3(\x91 zz\x7f\x01 q\xfe\xfe\n\x02\x03").unwrap();
+    std::fs::write(
+        d.join("a.bin"),
+        b"\x8f\xc3(\x91 zz\x7f\x01 q\xfe\xfe\n\x02\x03",
+    )
+    .unwrap();
     // Named like a log, or timestamped: kept as job logs.
     std::fs::write(d.join("backup.log"), "starting\ndone\n").unwrap();
     std::fs::write(d.join("notes.txt"), "2026-12-03T04:00:02Z backup started\n").unwrap();
@@ -327,8 +331,16 @@ fn folder_mode_skips_untimed_prose_and_names_second_names() {
             row(junk)
         );
     }
-    assert!(row("backup.log").contains("job log of backup"), "{}", row("backup.log"));
-    assert!(row("notes.txt").contains("job log of notes"), "{}", row("notes.txt"));
+    assert!(
+        row("backup.log").contains("job log of backup"),
+        "{}",
+        row("backup.log")
+    );
+    assert!(
+        row("notes.txt").contains("job log of notes"),
+        "{}",
+        row("notes.txt")
+    );
     #[cfg(unix)]
     assert!(
         row("syslog.link").contains("the same file as ./syslog"),
@@ -337,7 +349,9 @@ fn folder_mode_skips_untimed_prose_and_names_second_names() {
     );
     let out = run_in(
         d,
-        &["report", ".", "--format", "json", "--year", "2026", "--tz", "UTC"],
+        &[
+            "report", ".", "--format", "json", "--year", "2026", "--tz", "UTC",
+        ],
     );
     let doc = out.doc();
     let jobs: std::collections::BTreeSet<&str> = doc.runs.iter().map(|r| r.job.as_str()).collect();

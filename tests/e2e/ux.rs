@@ -20,6 +20,8 @@ fn bin() -> Command {
     c.current_dir(root())
         .env("TZ", "UTC")
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE")
         .env_remove("CRONTRIAGE_NO_PROGRESS")
         .env_remove("COLUMNS")
         .env("TERM", "xterm-256color");
@@ -79,6 +81,8 @@ fn on_tty(env: &[(&str, &str)], args: &[&str]) -> Option<Got> {
         .env("TZ", "UTC")
         .env("TERM", "xterm-256color")
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE")
         .env_remove("CRONTRIAGE_NO_PROGRESS")
         .env_remove("COLUMNS");
     let g = output(c);
@@ -350,6 +354,34 @@ fn color_auto_on_a_terminal_colours_unless_no_color_or_dumb() {
     // An empty NO_COLOR does not count (no-color.org).
     let g = on_tty(&[("NO_COLOR", "")], &args).unwrap();
     assert!(g.stdout.contains(ESC));
+    // CLICOLOR=0 turns auto off on a terminal (bixense.com/clicolors).
+    let g = on_tty(&[("CLICOLOR", "0")], &args).unwrap();
+    assert!(!g.stdout.contains(ESC), "CLICOLOR=0 ignored");
+    // A terminal that reports no size is 80 columns wide, not one word.
+    // (`script` gives its pty no size when it has no terminal itself.)
+    let g = on_tty(&[], &["report", "fixtures/demo", "--color", "never"]).unwrap();
+    assert!(
+        g.stdout.lines().any(|l| l.chars().count() >= 60),
+        "wrapped to a sliver on a size-less terminal:\n{}",
+        g.stdout
+    );
+}
+
+#[test]
+fn clicolor_force_colours_a_pipe_unless_no_color() {
+    let mut c = bin();
+    c.args(["report", "fixtures/demo"])
+        .env("CLICOLOR_FORCE", "1");
+    assert!(output(c).stdout.contains(ESC), "CLICOLOR_FORCE=1 ignored");
+    let mut c = bin();
+    c.args(["report", "fixtures/demo"])
+        .env("CLICOLOR_FORCE", "0");
+    assert!(!output(c).stdout.contains(ESC), "CLICOLOR_FORCE=0 coloured");
+    let mut c = bin();
+    c.args(["report", "fixtures/demo"])
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1");
+    assert!(!output(c).stdout.contains(ESC), "NO_COLOR must win");
 }
 
 // ------------------------------------------------------------------- HTML
@@ -966,6 +998,22 @@ fn progress_is_silent_when_stderr_is_not_a_terminal() {
     // Small inputs never get a bar.
     let g = on_tty(&[], &["report", "fixtures/demo"]).unwrap();
     assert!(!g.stdout.contains("reading"));
+    // A rotated `.gz` is counted by what it holds, not its few MB on disk.
+    let gz = dir.path().join("syslog.2.gz");
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::fast(),
+    );
+    std::io::copy(&mut std::fs::File::open(&path).unwrap(), &mut enc).unwrap();
+    enc.finish().unwrap();
+    assert!(std::fs::metadata(&gz).unwrap().len() < crontriage::progress::THRESHOLD);
+    let z = gz.display().to_string();
+    let g = on_tty(&[], &["report", "--year", "2026", "--syslog", z.as_str()]).unwrap();
+    assert!(
+        g.stdout.contains("reading") && g.stdout.contains("70.00 MiB"),
+        "no bar for 70 MB in a .gz:\n{}",
+        g.stdout
+    );
 }
 
 // ------------------------------------------------------------- job health
@@ -986,10 +1034,10 @@ fn job_health_on_the_demo() {
     assert_eq!(out.code, 0);
     let t = &out.stdout;
     // backup fails on web-02 twice running (web-01's ok run between does
-    // not end web-02's streak); its last ok run is web-01's.
+    // not end web-02's streak); its last ok run is web-01's, and says so.
     assert_eq!(
         job_row(t, "backup"),
-        "backup 6 3 2 on web-02 2026-12-03 03:00 1 execution-failed, 1 delivery-failed, 1 missed"
+        "backup 6 3 2 on web-02 2026-12-03 03:00 on web-01 1 execution-failed, 1 delivery-failed, 1 missed"
     );
     assert_eq!(
         job_row(t, "daily_summary"),
@@ -1012,7 +1060,7 @@ fn job_health_on_the_demo() {
     // The same health in Markdown.
     let md = run(&["report", "fixtures/demo", "--format", "markdown"]).stdout;
     assert!(md.contains(
-        "| backup | 6 | 3 | 1 execution-failed, 1 delivery-failed, 1 missed | **2 on web-02** | 2026-12-03 03:00 |"
+        "| backup | 6 | 3 | 1 execution-failed, 1 delivery-failed, 1 missed | **2 on web-02** | 2026-12-03 03:00 on web-01 |"
     ), "{md}");
     // A window with only the good runs: no streak anywhere.
     let out = run(&["report", "fixtures/demo", "--until", "2026-12-02T00:00:00Z"]);
@@ -1020,6 +1068,43 @@ fn job_health_on_the_demo() {
     assert_eq!(
         job_row(&out.stdout, "backup"),
         "backup 2 2 - 2026-12-01 03:00"
+    );
+    // A window the logs do not reach: an empty report, and a warning with
+    // what the logs do hold (not a silent "all clear").
+    let out = run(&["report", "fixtures/demo", "--since", "2026-12-04"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("crontriage: 0 runs.\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains(
+            "no run started in the window (--since 2026-12-03T23:00:00Z); the 131 run(s) read started 2026-11-30T23:17:01Z to 2026-12-03T05:00:01Z"
+        ),
+        "{}",
+        out.stderr
+    );
+    // One run is `1 run`; an explicit --config is named like a found one.
+    let out = run(&[
+        "report",
+        "--config",
+        "fixtures/demo/crontriage.toml",
+        "--syslog",
+        "fixtures/demo/web-01/syslog",
+        "--until",
+        "2026-12-01T00:00:00Z",
+    ]);
+    assert!(
+        out.stdout.starts_with("crontriage: 1 run: 1 ok\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("\nConfig: fixtures/demo/crontriage.toml\n"),
+        "{}",
+        out.stdout
     );
 }
 
