@@ -131,11 +131,13 @@ fn tick_step(span: i64) -> i64 {
         7 * 86400,
         30 * 86400,
     ];
+    const MONTH: i64 = 30 * 86400;
     STEPS
         .iter()
         .copied()
         .find(|s| span / s <= 14)
-        .unwrap_or(90 * 86400)
+        // Months and years: whole months, as many as keep ~14 ticks.
+        .unwrap_or_else(|| (span / 14).div_euclid(MONTH).saturating_add(1) * MONTH)
 }
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -152,6 +154,15 @@ fn day_label(t: DateTime<Utc>) -> String {
         t.year()
     )
 }
+
+/// Pixels each ok mark needs to be told apart from the next.
+const DENSE_PX: f64 = 6.0;
+/// Width of the marks a dense lane's ok runs are binned into.
+const BIN_PX: f64 = 4.0;
+/// Above this many runs the table of all runs leaves out ok runs' evidence
+/// (`explain` and the JSON have it): thousands of collapsed blocks made the
+/// page megabytes of what nobody opens.
+const EVIDENCE_OF_OK_UP_TO: usize = 500;
 
 /// The timeline: one lane per job and host, a mark per run; days and hours
 /// on the axis (UTC, like the ids).
@@ -237,7 +248,9 @@ fn timeline(r: &Report) -> String {
                 s,
                 "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{top}\" y2=\"{axis_bottom}\" stroke=\"#d0d7de\" stroke-dasharray=\"2 3\"/>"
             );
-            let label = if step >= 86400 {
+            let label = if step >= 30 * 86400 {
+                format!("{} {}", MONTHS[at.month0() as usize], at.year())
+            } else if step >= 86400 {
                 format!("{} {}", at.day(), MONTHS[at.month0() as usize])
             } else {
                 at.format("%H:%M").to_string()
@@ -287,16 +300,62 @@ fn timeline(r: &Report) -> String {
             axis_bottom + 15.0
         );
     }
+    let lane_of = |x: &RunReport| {
+        lanes
+            .iter()
+            .position(|l| *l == (x.job.as_str(), x.host.as_deref().unwrap_or("-")))
+            .unwrap_or(0)
+    };
+    // A lane with more ok runs than marks fit side by side (an hourly job
+    // over a month) would be a solid bar no mark of which can be pointed
+    // at: its ok runs are drawn as one mark per few pixels, saying how many
+    // runs and which span it stands for.
+    let mut ok_in_lane = vec![0usize; lanes.len()];
+    for x in r.runs.iter().filter(|x| x.category == "ok") {
+        ok_in_lane[lane_of(x)] += 1;
+    }
+    let dense: Vec<bool> = ok_in_lane
+        .iter()
+        .map(|n| *n as f64 > plot_w / DENSE_PX)
+        .collect();
+    // (lane, pixel bin) → (count, first run, last run).
+    let mut bins: std::collections::BTreeMap<(usize, i64), (usize, usize, usize)> =
+        Default::default();
+    for (i, x) in r.runs.iter().enumerate() {
+        let Some(at) = started(x) else { continue };
+        let lane = lane_of(x);
+        if x.category == "ok" && dense[lane] {
+            let bin = ((x_of(at) - label_w) / BIN_PX).floor() as i64;
+            let e = bins.entry((lane, bin)).or_insert((0, i, i));
+            e.0 += 1;
+            e.2 = i;
+        }
+    }
+    for (&(lane, bin), &(n, a, b)) in &bins {
+        let y = top + lane as f64 * lane_h;
+        let (first, last) = (&r.runs[a], &r.runs[b]);
+        let _ = write!(
+            s,
+            "<a href=\"#{}\"><rect class=\"mark bin\" data-runs=\"{n}\" data-category=\"ok\" x=\"{:.1}\" y=\"{:.1}\" width=\"{BIN_PX}\" height=\"12\" fill=\"{}\"><title>{n} ok run(s) of {}\n{} to {}</title></rect></a>",
+            anchor(a),
+            label_w + bin as f64 * BIN_PX,
+            y + (lane_h - 12.0) / 2.0,
+            color("ok"),
+            esc(&first.job),
+            esc(&short_time(&first.started_at)),
+            esc(&short_time(&last.started_at)),
+        );
+    }
     // Marks: ok ones first, so a failure is never drawn under an ok run.
     let mut order: Vec<usize> = (0..r.runs.len()).collect();
     order.sort_by_key(|&i| r.runs[i].category != "ok");
     for i in order {
         let x = &r.runs[i];
         let Some(at) = started(x) else { continue };
-        let lane = lanes
-            .iter()
-            .position(|l| *l == (x.job.as_str(), x.host.as_deref().unwrap_or("-")))
-            .unwrap_or(0);
+        let lane = lane_of(x);
+        if x.category == "ok" && dense[lane] {
+            continue;
+        }
         let y = top + lane as f64 * lane_h;
         let px = x_of(at);
         let ok = x.category == "ok";
@@ -368,7 +427,7 @@ fn evidence(x: &RunReport) -> String {
 
 /// Two rows a run: its fields and reason, then its evidence (collapsed)
 /// across the width of the table, where long log lines have room.
-fn run_rows(id: &str, x: &RunReport, out: &mut String) {
+fn run_rows(id: &str, x: &RunReport, with_evidence: bool, out: &mut String) {
     let ok = x.category == "ok";
     let class = if ok { "ok" } else { "bad" };
     let mut cats = chip(&x.category, false);
@@ -397,7 +456,15 @@ fn run_rows(id: &str, x: &RunReport, out: &mut String) {
         esc(&x.delivery.status),
         esc(&x.reason),
         color(&x.category),
-        evidence(x)
+        if with_evidence {
+            evidence(x)
+        } else {
+            format!(
+                "<span class=\"muted\">{} evidence line(s) · <code>crontriage explain '{}'</code></span>",
+                x.evidence.len(),
+                esc(&x.id)
+            )
+        }
     );
 }
 
@@ -503,7 +570,12 @@ pub fn render(r: &Report) -> String {
         h.push_str(RUNS_HEAD);
         for &i in &bad {
             // The timeline links to the rows of the full table below.
-            run_rows(&format!("{}-attention", anchor(i)), &r.runs[i], &mut h);
+            run_rows(
+                &format!("{}-attention", anchor(i)),
+                &r.runs[i],
+                true,
+                &mut h,
+            );
         }
         h.push_str("</table>\n");
     }
@@ -511,8 +583,15 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(h, "<h2>All runs ({})</h2>", r.runs.len());
     h.push_str("<input type=\"checkbox\" id=\"only-bad\"><label for=\"only-bad\">show only the runs needing attention</label>\n<table>");
     h.push_str(RUNS_HEAD);
+    let all_evidence = r.runs.len() <= EVIDENCE_OF_OK_UP_TO;
+    if !all_evidence {
+        let _ = writeln!(
+            h,
+            "<p class=\"muted\">Over {EVIDENCE_OF_OK_UP_TO} runs: the evidence of ok runs is left out here; <code>crontriage explain RUN_ID</code> or <code>--format json</code> shows it.</p>"
+        );
+    }
     for (i, x) in r.runs.iter().enumerate() {
-        run_rows(&anchor(i), x, &mut h);
+        run_rows(&anchor(i), x, all_evidence || x.category != "ok", &mut h);
     }
     h.push_str("</table>\n");
 
@@ -586,7 +665,9 @@ mod tests {
         assert_eq!(tick_step(3600), 300);
         assert_eq!(tick_step(3 * 86400), 6 * 3600);
         assert_eq!(tick_step(60 * 86400), 7 * 86400);
-        for span in [60, 7200, 86400, 10 * 86400, 365 * 86400] {
+        // Years (a box that logged its boot in 2020): whole months.
+        assert_eq!(tick_step(7 * 365 * 86400) % (30 * 86400), 0);
+        for span in [60, 7200, 86400, 10 * 86400, 365 * 86400, 7 * 365 * 86400] {
             assert!(span / tick_step(span) <= 14, "{span}");
         }
     }

@@ -468,6 +468,94 @@ fn html_is_self_contained_with_one_mark_per_run() {
     assert_eq!(count(&html, "-attention\" class=\"bad run\""), bad);
 }
 
+/// An hourly job on four hosts over a month and a job every 5 minutes:
+/// 2,880 + 8,640 runs, a few failed.
+fn busy_month(dir: &Path) {
+    use std::fmt::Write as _;
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let mut pid = 1000;
+    for host in ["web-01", "web-02", "web-03", "db-01"] {
+        let mut log = String::new();
+        for m in (0..30 * 24 * 60).step_by(5) {
+            let t = start + chrono::Duration::minutes(m);
+            for (job, due) in [("hourly_sync", m % 60 == 5), ("poll", host == "web-01")] {
+                if !due {
+                    continue;
+                }
+                pid += 2;
+                let at = |s: i64| (t + chrono::Duration::seconds(s)).format("%b %e %H:%M:%S");
+                let _ = writeln!(
+                    log,
+                    "{} {host} CRON[{pid}]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)",
+                    at(1)
+                );
+                let _ = writeln!(
+                    log,
+                    "{} {host} CRON[{}]: (root) CMD (/usr/local/bin/{job}.sh)",
+                    at(1),
+                    pid + 1
+                );
+                if pid % 97 == 0 {
+                    let _ = writeln!(
+                        log,
+                        "{} {host} CRON[{pid}]: (CRON) error (grandchild #{} failed with exit status 1)",
+                        at(9),
+                        pid + 1
+                    );
+                }
+                let _ = writeln!(
+                    log,
+                    "{} {host} CRON[{pid}]: pam_unix(cron:session): session closed for user root",
+                    at(9)
+                );
+            }
+        }
+        std::fs::write(dir.join(format!("{host}.syslog")), log).unwrap();
+    }
+}
+
+/// A lane with more ok runs than marks fit side by side is binned (a bin
+/// says how many runs it stands for); failures keep one mark each. Over 500
+/// runs the table of all runs leaves out ok runs' evidence, so the page
+/// stays small enough to mail.
+#[test]
+fn html_bins_dense_lanes_and_stays_small() {
+    let dir = tempfile::tempdir().unwrap();
+    busy_month(dir.path());
+    let mut args = vec!["--year", "2026", "--tz", "UTC"];
+    let files: Vec<String> = ["web-01", "web-02", "web-03", "db-01"]
+        .iter()
+        .map(|h| format!("{h}.syslog"))
+        .collect();
+    for f in &files {
+        args.extend(["--syslog", f.as_str()]);
+    }
+    let (html, d) = html_of(dir.path(), &args);
+    assert_self_contained(&html);
+    assert_eq!(d.runs.len(), 4 * 720 + 8640);
+    let bad = d.runs.iter().filter(|r| r.category != "ok").count();
+    assert!(bad > 10, "{bad}");
+    // Every non-ok run has its own mark; ok runs are in bins that add up.
+    assert_eq!(count(&html, "class=\"mark\""), bad);
+    let binned: usize = html
+        .match_indices("class=\"mark bin\" data-runs=\"")
+        .map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            rest[..rest.find('"').unwrap()].parse::<usize>().unwrap()
+        })
+        .sum();
+    assert_eq!(binned, d.runs.len() - bad);
+    assert!(html.contains("ok run(s) of hourly_sync"));
+    assert!(html.contains("the evidence of ok runs is left out here"));
+    // Evidence blocks only for the runs that need attention (twice each:
+    // their own table and the table of all runs).
+    assert_eq!(count(&html, "<details><summary>"), 2 * bad);
+    assert!(html.len() < 2 * d.runs.len() * 1024, "{} bytes", html.len());
+}
+
 #[test]
 fn html_escapes_hostile_log_text() {
     let dir = tempfile::tempdir().unwrap();
