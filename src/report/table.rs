@@ -170,13 +170,28 @@ impl Grid {
                 }
                 s.push_str(&" ".repeat(GAP));
             }
-            let wrapped = wrap(last, last_width);
-            for (k, l) in wrapped.iter().enumerate() {
-                if k > 0 {
-                    s.push('\n');
-                    s.push_str(&" ".repeat(lead));
+            let last_len = text_len(last);
+            match (width, last_width) {
+                // No room beside the columns on a narrow terminal: the text
+                // goes under the row, indented, instead of past the edge.
+                (Some(w), None) if last_len > 0 && lead + last_len > w => {
+                    let under = INDENT.len() + 4;
+                    for l in wrap(last, Some(w.saturating_sub(under).max(MIN_WRAP))) {
+                        s = s.trim_end().to_string();
+                        s.push('\n');
+                        s.push_str(&" ".repeat(under));
+                        s.push_str(&paint_spans(&l, color));
+                    }
                 }
-                s.push_str(&paint_spans(l, color));
+                _ => {
+                    for (k, l) in wrap(last, last_width).iter().enumerate() {
+                        if k > 0 {
+                            s.push('\n');
+                            s.push_str(&" ".repeat(lead));
+                        }
+                        s.push_str(&paint_spans(l, color));
+                    }
+                }
             }
             out.push_str(s.trim_end());
             out.push('\n');

@@ -1200,6 +1200,25 @@ fn width(line: &str) -> usize {
     strip_ansi(line).chars().count()
 }
 
+/// At 80 columns the Jobs rows do not fit with their failures beside
+/// them: the failures go under the row, and no line passes the edge.
+#[test]
+fn table_fits_an_80_column_terminal() {
+    let Some(g) = on_tty(&[("COLUMNS", "80")], &["report", "fixtures/demo"]) else {
+        return;
+    };
+    assert_eq!(g.code, 0);
+    let plain = strip_ansi(&g.stdout);
+    let wide: Vec<&str> = plain.lines().filter(|l| width(l) > 80).collect();
+    assert!(wide.is_empty(), "lines wider than 80:\n{}", wide.join("\n"));
+    assert!(
+        plain.contains(
+            "  backup            6    3  2 on web-02     2026-12-03 03:00 on web-01\n      1 execution-failed, 1 delivery-failed, 1 missed\n"
+        ),
+        "{plain}"
+    );
+}
+
 #[test]
 fn table_fits_a_100_column_terminal() {
     let Some(g) = on_tty(&[("COLUMNS", "100")], &["report", "fixtures/demo"]) else {
