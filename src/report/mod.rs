@@ -311,21 +311,42 @@ fn summary(p: &Parts) -> Summary {
 /// Every run's id: `job@host@start`, with `#2`, `#3`… for the rare runs of
 /// one job on one host that start in the same instant.
 fn ids(p: &Parts) -> Vec<String> {
-    let mut seen: rustc_hash::FxHashMap<String, u32> = Default::default();
-    p.runs
-        .iter()
+    use rayon::prelude::*;
+    let mut ids: Vec<String> = p
+        .runs
+        .par_iter()
         .map(|run| {
-            let base = format!(
+            format!(
                 "{}@{}@{}",
                 run.job,
                 run.host.as_deref().unwrap_or("-"),
                 rfc3339(run.started_at)
-            );
-            let n = seen.entry(base.clone()).or_insert(0);
-            *n += 1;
-            if *n == 1 { base } else { format!("{base}#{n}") }
+            )
         })
-        .collect()
+        .collect();
+    // The same job, host and start twice: `#2`, `#3` in run order. Runs are
+    // sorted by start, so equal ids are among runs of one start time.
+    let mut dups: Vec<(usize, u32)> = Vec::new();
+    let mut from = 0;
+    while from < ids.len() {
+        let t = p.runs[from].started_at;
+        let to = from + p.runs[from..].partition_point(|r| r.started_at == t);
+        if to - from > 1 {
+            let mut seen: rustc_hash::FxHashMap<&str, u32> = Default::default();
+            for (i, id) in ids.iter().enumerate().take(to).skip(from) {
+                let n = seen.entry(id.as_str()).or_insert(0);
+                *n += 1;
+                if *n > 1 {
+                    dups.push((i, *n));
+                }
+            }
+        }
+        from = to;
+    }
+    for (i, n) in dups {
+        ids[i] = format!("{}#{n}", ids[i]);
+    }
+    ids
 }
 
 /// One run as every format shows it. Pure, so runs are built in parallel.
