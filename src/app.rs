@@ -291,11 +291,15 @@ fn run_inner(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitC
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::Ok),
                 Err(e) => return Err(Error::Output(e)),
             }
-            Ok(if a.any_in(&cfg.fail_on) {
+            let code = if a.any_in(&cfg.fail_on) {
                 ExitCode::FailOn
             } else {
                 ExitCode::Ok
-            })
+            };
+            // The process ends here: freeing every event, run and name one
+            // by one only costs time (30–50 ms on a 1 GiB input).
+            std::mem::forget(a);
+            Ok(code)
         }
         Command::Explain(a) => {
             let cfg = Config::new(&a.input, &a.correlation, Format::Table, a.color, None, now)?;
