@@ -353,18 +353,23 @@ fn started_between<'l>(
     &list[a..b.max(a)]
 }
 
-/// Correlate sorted, de-duplicated events ([`prepare`]); `paths[i]` is the
-/// path of input `i` (a job log under a host's folder belongs to that host).
-pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlation {
-    let mut c = Correlation::default();
+/// One host's runs, and its coverage as (host, stretches).
+type HostRuns = (Vec<Run>, Vec<(String, Vec<Span>)>);
+
+/// The runs one host's scheduler lines give: starts, then the sessions,
+/// ends, outcomes, output and notes tied to them; and the stretches of
+/// time its lines cover. Every key in here holds the host, so hosts are
+/// correlated apart (and in parallel). `idx`: the host's scheduler events,
+/// in time order; the runs come out in the order of their start events.
+fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
     let mut names = Names::default();
-    // Exactly as many runs as start lines (more come from units, job logs
-    // and schedules): a vector grown by doubling would briefly hold twice.
-    let starts = events
+    // Exactly as many runs as start lines: a vector grown by doubling would
+    // briefly hold twice.
+    let starts = idx
         .iter()
-        .filter(|e| {
+        .filter(|&&i| {
             matches!(
-                e.kind,
+                events[i].kind,
                 Kind::CronCmd { .. } | Kind::BusyboxCmd { .. } | Kind::AnacronStart { .. }
             )
         })
@@ -375,7 +380,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     // Keys in this part borrow from the events: no per-event allocation.
     let mut host_logs_ends: HashSet<&str> = HashSet::default();
     let mut coverage: HashMap<&str, Vec<Span>> = HashMap::default();
-    for e in events.iter().filter(|e| is_scheduler(&e.kind)) {
+    for e in idx.iter().map(|&i| &events[i]) {
         let h = hk(e);
         // Events are in time order: extend the host's last stretch, or start
         // a new one after a silence.
@@ -393,7 +398,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             host_logs_ends.insert(h);
         }
     }
-    c.coverage = coverage
+    let coverage: Vec<(String, Vec<Span>)> = coverage
         .into_iter()
         .map(|(h, span)| (h.to_string(), span))
         .collect();
@@ -405,7 +410,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     let mut anacron: HashMap<(&str, u32, &str), Few<usize>> = HashMap::default();
     let mut by_host: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut job_names: HashMap<&str, String> = HashMap::default();
-    for (i, e) in events.iter().enumerate() {
+    for (i, e) in idx.iter().map(|&i| (i, &events[i])) {
         let h = hk(e);
         let idx = runs.len();
         match &e.kind {
@@ -477,7 +482,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     // (time, event, pid, user) per host, in time order.
     type Open<'e> = (DateTime<Utc>, Ev, u32, &'e str);
     let mut opens: HashMap<&str, Vec<Open>> = HashMap::default();
-    for (i, e) in events.iter().enumerate() {
+    for (i, e) in idx.iter().map(|&i| (i, &events[i])) {
         if let Kind::CronSession {
             pid,
             opened: true,
@@ -491,7 +496,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         }
     }
     let mut session_open: HashMap<(&str, u32), Few<DateTime<Utc>>> = HashMap::default();
-    for e in events {
+    for e in idx.iter().map(|&i| &events[i]) {
         if let Kind::CronSession {
             pid, opened: true, ..
         } = &e.kind
@@ -573,7 +578,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             runs[r].evidence.push(i);
         }
     };
-    for (i, e) in events.iter().enumerate() {
+    for (i, e) in idx.iter().map(|&i| (i, &events[i])) {
         let h = hk(e);
         let t = e.time;
         match &e.kind {
@@ -737,6 +742,65 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             attach_output(&mut runs, r, i);
         }
     }
+
+    (runs, coverage)
+}
+
+/// Runs from several lists, each in the order of their start events, in
+/// that order (the order one pass over all hosts' events gave them).
+fn merge_by_start(parts: Vec<Vec<Run>>) -> Vec<Run> {
+    use std::cmp::Reverse;
+    let total = parts.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(total);
+    let mut iters: Vec<std::iter::Peekable<std::vec::IntoIter<Run>>> = parts
+        .into_iter()
+        .map(|p| p.into_iter().peekable())
+        .collect();
+    let mut heap: std::collections::BinaryHeap<Reverse<(Ev, usize)>> = iters
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(k, it)| it.peek().map(|r| Reverse((r.evidence[0], k))))
+        .collect();
+    while let Some(Reverse((_, k))) = heap.pop() {
+        let run = iters[k].next().expect("peeked");
+        out.push(run);
+        if let Some(r) = iters[k].peek() {
+            heap.push(Reverse((r.evidence[0], k)));
+        }
+    }
+    out
+}
+
+/// Correlate sorted, de-duplicated events ([`prepare`]); `paths[i]` is the
+/// path of input `i` (a job log under a host's folder belongs to that host).
+pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlation {
+    let mut c = Correlation::default();
+    let mut names = Names::default();
+
+    // 1–2. Each host's scheduler lines, apart: its runs and its coverage.
+    let mut by_host_events: HashMap<&str, Vec<usize>> = HashMap::default();
+    for (i, e) in events.iter().enumerate() {
+        if is_scheduler(&e.kind) {
+            by_host_events.entry(hk(e)).or_default().push(i);
+        }
+    }
+    let mut hosts: Vec<(&str, Vec<usize>)> = by_host_events.into_iter().collect();
+    // The busiest first, so the threads finish together.
+    hosts.sort_unstable_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    let parts: Vec<HostRuns> = {
+        use rayon::prelude::*;
+        hosts
+            .par_iter()
+            .map(|(_, idx)| host_runs(events, idx, cfg))
+            .collect()
+    };
+    drop(hosts);
+    let mut host_parts = Vec::with_capacity(parts.len());
+    for (runs, coverage) in parts {
+        c.coverage.extend(coverage);
+        host_parts.push(runs);
+    }
+    let mut runs = merge_by_start(host_parts);
 
     // systemd units.
     correlate_units(events, cfg, &mut runs, &mut names);
