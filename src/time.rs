@@ -124,12 +124,10 @@ impl Resolver {
                 let limit = mtime.date() + Duration::days(1);
                 match NaiveDate::from_ymd_opt(y, month, day) {
                     Some(d) if d <= limit => Some(d),
-                    Some(_) => NaiveDate::from_ymd_opt(y - 1, month, day),
-                    // Feb 29: the nearest leap year at or before the mtime.
-                    None => (1..=8)
-                        .map(|back| y - back)
-                        .find_map(|yy| NaiveDate::from_ymd_opt(yy, month, day))
-                        .filter(|_| month == 2 && day == 29),
+                    // After the mtime, or Feb 29 in a common year: the year
+                    // before, as for every date (a Feb 29 in neither is no
+                    // date, as with --year, not one years away).
+                    _ => NaiveDate::from_ymd_opt(y - 1, month, day).filter(|d| *d <= limit),
                 }
             }
         }
@@ -495,6 +493,32 @@ mod tests {
             .year(),
             2027
         );
+    }
+
+    #[test]
+    fn feb_29_by_mtime_is_this_year_or_last_only() {
+        let t = NaiveTime::from_hms_opt(1, 0, 0).unwrap();
+        let feb29 = Stamp::NoYear {
+            month: 2,
+            day: 29,
+            time: t,
+        };
+        let at = |y, m, d| {
+            NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_opt(12, 0, 0)
+                .unwrap()
+        };
+        // A file written in January 2029 holds last year's Feb 29.
+        let mut r = Resolver::new(chrono_tz::UTC, YearRule::Mtime(at(2029, 1, 5)));
+        assert_eq!(r.resolve(feb29).unwrap().year(), 2028);
+        // Written in March 2028: this year's.
+        let mut r = Resolver::new(chrono_tz::UTC, YearRule::Mtime(at(2028, 3, 2)));
+        assert_eq!(r.resolve(feb29).unwrap().year(), 2028);
+        // Written in March 2027, neither 2027 nor 2026 has one: no date
+        // (it was dated 2024, three years from its neighbours).
+        let mut r = Resolver::new(chrono_tz::UTC, YearRule::Mtime(at(2027, 3, 2)));
+        assert!(r.resolve(feb29).is_none());
     }
 
     #[test]

@@ -196,6 +196,14 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
         if line.last() == Some(&b'\r') {
             line = &line[..line.len() - 1];
         }
+        // The NULs an unclean shutdown leaves where the file was extended,
+        // then the first line written after the reboot: that line is read.
+        if line.first() == Some(&0) {
+            let n = line.iter().take_while(|&&b| b == 0).count();
+            if n < line.len() {
+                line = &line[n..];
+            }
+        }
         let mut hit = false;
         // Whether a cron-family pattern is on this line, or only `systemd`
         // (which may be part of a host name).
