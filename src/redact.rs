@@ -26,7 +26,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         // scheme, and JSON-escaped (`https:\/\/hooks.slack.com\/services\/…`,
         // as PHP's json_encode writes it).
         r(
-            r"(?i)(?:https?:(?:\\?/){2})?\bhooks\.slack\.com\\?/(?:services|workflows|triggers)\\?/[A-Za-z0-9/_\-\\]+",
+            r"(?i)(?:https?(?::|%3A)(?:\\?/|%2F){2}|\b)hooks\.slack\.com(?:\\?/|%2F)(?:services|workflows|triggers)(?:\\?/|%2F)[A-Za-z0-9/_\-\\%]+",
             MARK,
         ),
         // Slack tokens: bot, user, app-level, legacy, refresh, config.
@@ -77,6 +77,38 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             r"([a-zA-Z][a-zA-Z0-9+.\-]*:(?:\\?/){2}[^\s:/@\\]+:)[^\s@/]+@",
             "${1}[REDACTED]@",
         ),
+        // A quoted value is the secret whole, spaces and all:
+        // `PASSWORD='two words'`, `"password": "two words"`.
+        r(
+            r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|token|secret)=)'[^'\n]*'"#,
+            "${1}'[REDACTED]'",
+        ),
+        r(
+            r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|token|secret)(?:=|["']?\s*:\s*))"(?:[^"\\\n]|\\.)*""#,
+            "${1}\"[REDACTED]\"",
+        ),
+        // Passwords given to database and remote tools as arguments:
+        // `mysql -pSECRET` (glued), `--password SECRET`, `redis-cli -a
+        // SECRET`, `sshpass -p SECRET`, `lftp -u user,SECRET`.
+        r(
+            r#"(\b(?i:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlpump|mariadb|mariadb-dump)\b[^|;&\n]*?\s-p)(?:'[^'\n]*'|"[^"\n]*"|[^\s'"]+)"#,
+            "${1}[REDACTED]",
+        ),
+        r(
+            r#"(?i)(\s--?password\s+)(?:'[^'\n]*'|"[^"\n]*"|[^\s'"-][^\s'"]*)"#,
+            "${1}[REDACTED]",
+        ),
+        r(
+            r#"(\bredis-cli\b[^|;&\n]*?\s-a\s+)(?:'[^'\n]*'|"[^"\n]*"|[^\s'"]+)"#,
+            "${1}[REDACTED]",
+        ),
+        r(
+            r#"(\bsshpass\b[^|;&\n]*?\s-p\s*)(?:'[^'\n]*'|"[^"\n]*"|[^\s'"]+)"#,
+            "${1}[REDACTED]",
+        ),
+        r(r#"(\s-u\s+['"]?[^\s,:'"]+,)[^\s'"]+"#, "${1}[REDACTED]"),
+        // GitLab personal access tokens.
+        r(r"\bglpat-[A-Za-z0-9_\-]{20,}", MARK),
         // key=value, "key": "value", and API-key headers.
         r(
             r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|token|secret)=["']?)[^\s"'&,;}\]\[][^\s"'&,;}\]]{3,}"#,
@@ -141,6 +173,14 @@ static TRIGGERS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
         "DISCORD",
         "webhook.office",
         "logic.azure",
+        "mysql",
+        "MYSQL",
+        "mariadb",
+        "redis-cli",
+        "sshpass",
+        "glpat-",
+        "%3A%2F",
+        "%3a%2f",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -164,6 +204,47 @@ static TRIGGERS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
 
 /// As [`redact`], borrowing when there is nothing to hide.
 pub fn redact_cow(s: &str) -> Cow<'_, str> {
+    // A secret spelled with JSON escapes (`x\u006fxb-…`) is one once they
+    // are read: redacted so, and shown with them read.
+    if memchr::memmem::find(s.as_bytes(), b"\\u").is_some() {
+        let read = unescape_ascii(s);
+        if read != s {
+            let red = redact_plain(&read);
+            if red != read {
+                return Cow::Owned(red.into_owned());
+            }
+        }
+    }
+    redact_plain(s)
+}
+
+/// `\uXXXX` escapes of printable ASCII characters read (the others, and
+/// everything else, kept as written).
+fn unescape_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("\\u") {
+        out.push_str(&rest[..i]);
+        let hex = rest.get(i + 2..i + 6);
+        match hex
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .filter(|c| (0x20..0x7f).contains(c))
+        {
+            Some(c) => {
+                out.push(char::from(c));
+                rest = &rest[i + 6..];
+            }
+            None => {
+                out.push_str("\\u");
+                rest = &rest[i + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn redact_plain(s: &str) -> Cow<'_, str> {
     if TRIGGERS.find(s).is_none() {
         return Cow::Borrowed(s);
     }
@@ -188,6 +269,55 @@ mod tests {
     #[test]
     fn secrets_are_redacted() {
         let cases = [
+            // Passwords as tool arguments (a QA pass found each in a CMD).
+            (
+                "mysql -pS3cretA1 appdb < /opt/cleanup.sql",
+                "mysql -p[REDACTED] appdb < /opt/cleanup.sql",
+            ),
+            (
+                "mysqldump -uroot -pS3cretA2 appdb | gzip > /b/db.gz",
+                "mysqldump -uroot -p[REDACTED] appdb | gzip > /b/db.gz",
+            ),
+            (
+                "/usr/bin/mysql -h db -P 3306 -uapp -p'S3 cret' app",
+                "/usr/bin/mysql -h db -P 3306 -uapp -p[REDACTED] app",
+            ),
+            (
+                "/opt/z.sh --password S3cretA4",
+                "/opt/z.sh --password [REDACTED]",
+            ),
+            ("redis-cli -a S3cretA5 ping", "redis-cli -a [REDACTED] ping"),
+            (
+                "sshpass -p S3cretA6 rsync -a /d host:/d",
+                "sshpass -p [REDACTED] rsync -a /d host:/d",
+            ),
+            (
+                "lftp -u backup,S3cretA8 ftp.example",
+                "lftp -u backup,[REDACTED] ftp.example",
+            ),
+            // A quoted value whole.
+            (
+                "PASSWORD='S3cret Tail24' /opt/q.sh",
+                "PASSWORD='[REDACTED]' /opt/q.sh",
+            ),
+            (
+                r#"PGPASSWORD="S3cret Tail25" pg_dump app"#,
+                r#"PGPASSWORD="[REDACTED]" pg_dump app"#,
+            ),
+            (
+                r#"{"password": "two words", "user": "bob"}"#,
+                r#"{"password": "[REDACTED]", "user": "bob"}"#,
+            ),
+            // URL-encoded and JSON-\u-escaped.
+            (
+                "url=https%3A%2F%2Fhooks.slack.com%2Fservices%2FT0%2FB0%2FS3cretEnc2 x",
+                "url=[REDACTED] x",
+            ),
+            (
+                r#"{"detail":"x\u006fxb-1234567890-S3cretK9","ok":false}"#,
+                r#"{"detail":"[REDACTED]","ok":false}"#,
+            ),
+            ("glpat-AbCdEfGhIjKlMnOpQrSt12 in use", "[REDACTED] in use"),
             (
                 "token xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx here",
                 "token [REDACTED] here",
@@ -338,9 +468,41 @@ mod tests {
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3.dozjgNryP4J3jVmNHl0w",
             "https://discord.com/api/webhooks/1/x",
             "-----BEGIN RSA PRIVATE KEY----- MIIE",
+            "MYSQL -pabc db",
+            "mariadb-dump -pabc db",
+            "redis-cli -h r -a abc",
+            "sshpass -pabc ssh h",
+            "lftp -u u,abc h",
+            "glpat-abcdefghijklmnopqrst",
+            "https%3A%2F%2Fhooks.slack.com%2Fservices%2FT0%2FB0%2FX",
+            r"x\u006fxb-1-2-abc",
         ] {
             assert_ne!(redact(s), s, "{s}");
         }
+    }
+
+    /// What looks like the password forms but is not one stays.
+    #[test]
+    fn lookalikes_stay() {
+        for s in [
+            "mkdir -p /var/backups && ssh -p 2222 host",
+            "mysql -h db -P 3306 -u app appdb",
+            "rsync -u -a /src /dst",
+            "sort -u list.txt",
+            r#"{"msg":"caf\u00e9 done"}"#,
+        ] {
+            assert_eq!(redact(s), s, "{s}");
+        }
+    }
+
+    #[test]
+    fn json_escapes_of_other_characters_are_kept() {
+        // Only printable ASCII escapes are read, and only when that shows a
+        // secret; the rest of the line stays as written.
+        assert_eq!(
+            redact(r#"{"a":"\u00e9","t":"x\u006fxb-1-2-abc"}"#),
+            r#"{"a":"\u00e9","t":"[REDACTED]"}"#
+        );
     }
 
     #[test]
@@ -349,6 +511,8 @@ mod tests {
             "Authorization: Bearer abcdefghijkl",
             "https://u:p@h/ xoxb-1-2 sk-abcdefghijklmnopqrstu",
             "password=[REDACTED]",
+            "PASSWORD='two words' mysql -p'x y' db",
+            r#"{"password": "a b"}"#,
         ] {
             let once = redact(s);
             assert_eq!(redact(&once), once, "{s}");

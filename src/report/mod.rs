@@ -316,16 +316,18 @@ fn ids(p: &Parts) -> Vec<String> {
         .runs
         .par_iter()
         .map(|run| {
-            format!(
+            // Redacted here, before ids are told apart: two jobs whose
+            // names hold secrets must not end up with one id.
+            redact(&format!(
                 "{}@{}@{}",
                 run.job,
                 run.host.as_deref().unwrap_or("-"),
                 rfc3339(run.started_at)
-            )
+            ))
         })
         .collect();
-    // The same job, host and start twice: `#2`, `#3` in run order. Runs are
-    // sorted by start, so equal ids are among runs of one start time.
+    // The same id twice: `#2`, `#3` in run order. Runs are sorted by
+    // start, so equal ids are among runs of one start time.
     let mut dups: Vec<(usize, u32)> = Vec::new();
     let mut from = 0;
     while from < ids.len() {
@@ -376,7 +378,7 @@ fn run_report(p: &Parts, i: usize, id: &str) -> RunReport {
         .ended_at
         .map(|e| (e - run.started_at).num_milliseconds() as f64 / 1000.0);
     RunReport {
-        id: redact(id),
+        id: id.to_string(),
         job: redact(&run.job),
         host: run.host.as_deref().map(redact),
         user: run.user.as_deref().map(redact),
