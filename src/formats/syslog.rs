@@ -258,6 +258,11 @@ fn next_token(line: &str, i: usize) -> Option<(&str, usize)> {
 }
 
 fn parse_after_stamp(line: &str, i: usize, stamp: Stamp) -> Result<Frame<'_>, FrameError> {
+    parse_relayed(line, i, stamp, 0)
+}
+
+/// After the stamp; `depth` relays' headers already passed over.
+fn parse_relayed(line: &str, i: usize, stamp: Stamp, depth: u8) -> Result<Frame<'_>, FrameError> {
     let (mut tok, mut pos) = next_token(line, i).ok_or(FrameError::NoTag)?;
     // `Nov 18 01:15:43: --- last message repeated 5 times ---`: no host, no tag.
     if tok == ":" || tok.starts_with("---") {
@@ -271,6 +276,24 @@ fn parse_after_stamp(line: &str, i: usize, stamp: Stamp) -> Result<Frame<'_>, Fr
         (tok, pos) = next_token(line, pos).ok_or(FrameError::NoTag)?;
         if is_facility_level(tok) {
             (tok, pos) = next_token(line, pos).ok_or(FrameError::NoTag)?;
+        }
+        if split_tag(tok).is_none() && depth < 2 {
+            let at = pos - tok.len();
+            // A relay's header before the original one (`relay1 Dec  3
+            // 04:10:01 web-01 CRON[1]: …`): the original host and tag, at
+            // the time the relay's own stamp gives (it carries the year,
+            // and often the zone).
+            if let Some((_, used)) = parse_stamp(&line.as_bytes()[at..]) {
+                return parse_relayed(line, at + used, stamp, depth + 1);
+            }
+            // A relay's name before the original host's (`relay1 web-01
+            // CRON[1]: …`): the host is the one right before the tag.
+            if let Some((next, after)) = next_token(line, pos) {
+                if next.ends_with("]:") && split_tag(next).is_some_and(|(_, pid)| pid.is_some()) {
+                    host = Some(tok);
+                    (tok, pos) = (next, after);
+                }
+            }
         }
     }
     // The tag; a tag with no colon is accepted as RFC 3164 allows
@@ -560,6 +583,50 @@ mod tests {
                     "CRON",
                     Some(12345),
                     "(root) CMD (true)",
+                ),
+            ),
+            // Relayed: the relay's name before the original host's, and a
+            // relay's whole header before the original one (QA found each
+            // counted ignored, its run lost).
+            (
+                "Dec  3 04:09:01 relay1 h1 CRON[110]: (root) CMD (/opt/j.sh)",
+                (
+                    noyear(12, 3, 4, 9, 1),
+                    Some("h1"),
+                    "CRON",
+                    Some(110),
+                    "(root) CMD (/opt/j.sh)",
+                ),
+            ),
+            (
+                "Dec  3 04:10:01 relay1 Dec  3 04:10:01 h1 CRON[111]: (root) CMD (/opt/k.sh)",
+                (
+                    noyear(12, 3, 4, 10, 1),
+                    Some("h1"),
+                    "CRON",
+                    Some(111),
+                    "(root) CMD (/opt/k.sh)",
+                ),
+            ),
+            (
+                "2026-12-03T04:13:01+00:00 relay1 Dec  3 04:13:01 h1 CRON[114]: (root) CMD (/opt/n.sh)",
+                (
+                    exact("2026-12-03T04:13:01Z"),
+                    Some("h1"),
+                    "CRON",
+                    Some(114),
+                    "(root) CMD (/opt/n.sh)",
+                ),
+            ),
+            // RFC 3164 without a colon after the tag stays as it was read.
+            (
+                "Mar  6 04:07:23 hostname log_tag this is debug",
+                (
+                    noyear(3, 6, 4, 7, 23),
+                    Some("hostname"),
+                    "log_tag",
+                    None,
+                    "this is debug",
                 ),
             ),
         ];
