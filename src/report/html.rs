@@ -406,6 +406,24 @@ fn legend(r: &Report) -> String {
     s
 }
 
+/// A reason as HTML: its `quoted` parts (a schedule, a Slack error code)
+/// as `<code>`, everything escaped; unbalanced backticks stay text.
+fn prose(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return esc(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for (i, p) in parts.iter().enumerate() {
+        if i % 2 == 0 {
+            out.push_str(&esc(p));
+        } else {
+            let _ = write!(out, "<code>{}</code>", esc(p));
+        }
+    }
+    out
+}
+
 fn evidence(x: &RunReport) -> String {
     let mut ev = String::new();
     for e in &x.evidence {
@@ -454,7 +472,7 @@ fn run_rows(id: &str, x: &RunReport, with_evidence: bool, out: &mut String) {
         esc(x.host.as_deref().unwrap_or("-")),
         esc(&x.execution.status),
         esc(&x.delivery.status),
-        esc(&x.reason),
+        prose(&x.reason),
         color(&x.category),
         if with_evidence {
             evidence(x)
@@ -651,6 +669,16 @@ pub fn render(r: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasons_show_their_code_spans() {
+        assert_eq!(
+            prose("Slack answered `not_in_channel` <now>"),
+            "Slack answered <code>not_in_channel</code> &lt;now&gt;"
+        );
+        assert_eq!(prose("a `<b>` c"), "a <code>&lt;b&gt;</code> c");
+        assert_eq!(prose("odd ` one"), "odd ` one");
+    }
 
     #[test]
     fn escapes_markup() {

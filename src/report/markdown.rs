@@ -27,6 +27,29 @@ pub fn cell(s: &str) -> String {
     out
 }
 
+/// A reason as a cell: its `quoted` parts (a schedule, a Slack error
+/// code) stay code spans; the rest is escaped like any cell. Unbalanced
+/// backticks, or a code part holding what a span cannot, are all escaped.
+fn prose_cell(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return cell(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, p) in parts.iter().enumerate() {
+        if i % 2 == 0 {
+            out.push_str(&cell(p));
+        } else if p.is_empty() || p.contains(['|', '\n', '\r']) {
+            out.push_str(&cell(&format!("`{p}`")));
+        } else {
+            out.push('`');
+            out.push_str(p);
+            out.push('`');
+        }
+    }
+    out
+}
+
 /// A run id as a code span (copy it into `crontriage explain`), or
 /// escaped text when it holds what a code span cannot.
 fn id_cell(id: &str) -> String {
@@ -106,7 +129,7 @@ pub fn render(r: &Report) -> String {
                 } else {
                     format!(" (also {})", also.join(", "))
                 },
-                cell(&x.reason)
+                prose_cell(&x.reason)
             ));
         }
         out.push_str("\nDetails of a run: `crontriage explain RUN_ID` with the same inputs.\n");
@@ -161,6 +184,22 @@ mod tests {
             "&lt;script&gt;alert(1)&lt;/script&gt;"
         );
         assert_eq!(cell("`rm -rf`\nnext"), "\\`rm -rf\\` next");
+    }
+
+    #[test]
+    fn reasons_keep_their_code_spans() {
+        assert_eq!(
+            prose_cell("no run within 5m (schedule `0 4 * * *` in Europe/Berlin)"),
+            "no run within 5m (schedule `0 4 * * *` in Europe/Berlin)"
+        );
+        assert_eq!(
+            prose_cell("Slack answered `not_in_channel` — invite the bot"),
+            "Slack answered `not_in_channel` — invite the bot"
+        );
+        // Unbalanced, or a span holding a pipe: escaped.
+        assert_eq!(prose_cell("a `b"), "a \\`b");
+        assert_eq!(prose_cell("x `a|b` y"), "x \\`a\\|b\\` y");
+        assert_eq!(prose_cell("<b>`<i>`"), "&lt;b&gt;`<i>`");
     }
 
     #[test]
