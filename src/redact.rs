@@ -179,8 +179,6 @@ static TRIGGERS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
         "redis-cli",
         "sshpass",
         "glpat-",
-        "%3A%2F",
-        "%3a%2f",
     ]
     .iter()
     .map(|s| s.to_string())
