@@ -198,10 +198,12 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
         }
         // The NULs an unclean shutdown leaves where the file was extended,
         // then the first line written after the reboot: that line is read.
+        let mut start = pos;
         if line.first() == Some(&0) {
             let n = line.iter().take_while(|&&b| b == 0).count();
             if n < line.len() {
                 line = &line[n..];
+                start += n;
             }
         }
         let mut hit = false;
@@ -256,7 +258,7 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
                 record_verdict(&text, &mut out.events, idx)
             };
             if !matches!(verdict, Verdict::Malformed(_)) {
-                last_framed = Some((pos, pos + line.len()));
+                last_framed = Some((start, start + line.len()));
             }
             match verdict {
                 Verdict::Event(p) => {
@@ -277,7 +279,7 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
             out.counts.ignored += 1;
         } else if framed_guess(line) {
             out.counts.ignored += 1;
-            last_framed = Some((pos, pos + line.len()));
+            last_framed = Some((start, start + line.len()));
         } else {
             out.counts.malformed += 1;
             if out.malformed.len() < EXAMPLES {
@@ -555,5 +557,26 @@ Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure";
         let mut bin = b"some text\n".to_vec();
         bin.extend([0u8, 1, 2, 3, 0, 0]);
         assert!(matches!(sniff(&bin).0, Sniffed::Skip(_)));
+    }
+
+    #[test]
+    fn a_line_after_a_nul_run_is_parsed_and_gives_the_last_stamp() {
+        let facts = Facts::new(None, &[]).unwrap();
+        let mut s = b"Dec  3 04:00:01 h CRON[101]: (root) CMD (/opt/a.sh)\n".to_vec();
+        s.extend([0u8; 12]);
+        s.extend(b"Dec  3 04:01:01 h CRON[102]: (root) CMD (/opt/b.sh)\n");
+        let out = parse_syslog_chunk(&s, &facts);
+        assert_eq!((out.counts.lines, out.counts.recognized), (2, 2));
+        assert_eq!(
+            out.events[1].1.text,
+            "Dec  3 04:01:01 h CRON[102]: (root) CMD (/opt/b.sh)"
+        );
+        let want = syslog::parse_frame("Dec  3 04:01:01 h CRON[102]: x")
+            .unwrap()
+            .stamp;
+        assert_eq!(out.last_stamp, Some(want));
+        // A line of NULs only stays what it was: malformed.
+        let out = parse_syslog_chunk(&[0u8; 64], &facts);
+        assert_eq!((out.counts.lines, out.counts.malformed), (1, 1));
     }
 }
