@@ -176,8 +176,8 @@ impl Grid {
                 // goes under the row, indented, instead of past the edge.
                 (Some(w), None) if last_len > 0 && lead + last_len > w => {
                     let under = INDENT.len() + 4;
+                    s.truncate(s.trim_end().len());
                     for l in wrap(last, Some(w.saturating_sub(under).max(MIN_WRAP))) {
-                        s = s.trim_end().to_string();
                         s.push('\n');
                         s.push_str(&" ".repeat(under));
                         s.push_str(&paint_spans(&l, color));
