@@ -26,23 +26,25 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         // scheme, and JSON-escaped (`https:\/\/hooks.slack.com\/services\/…`,
         // as PHP's json_encode writes it).
         r(
-            r"(?i)(?:https?(?::|%3A)(?:\\?/|%2F){2}|\b)hooks\.slack\.com(?:\\?/|%2F)(?:services|workflows|triggers)(?:\\?/|%2F)[A-Za-z0-9/_\-\\%]+",
+            r"(?i)(?:https?(?::|%3A)(?:\\?/|%2F){2})?hooks\.slack\.com(?:\\?/|%2F)(?:services|workflows|triggers)(?:\\?/|%2F)[A-Za-z0-9/_\-\\%]+",
             MARK,
         ),
         // Slack tokens: bot, user, app-level, legacy, refresh, config.
-        r(r"\bxox[abposre]-[A-Za-z0-9\-]+", MARK),
-        r(r"\bxapp-[A-Za-z0-9\-]+", MARK),
+        // Wherever they stand (`slack_xoxb-…`, `…Txoxb-…` in a value
+        // pasted into a flag): no word has these letters.
+        r(r"xox[abposre]-[A-Za-z0-9\-]+", MARK),
+        r(r"xapp-[A-Za-z0-9\-]+", MARK),
         // Authorization headers: everything after the header name.
         r(
-            r#"(?i)\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(?:bearer|basic|token|bot)\s+)?[^\s"',;\[][^\s"',;]*"#,
+            r#"(?i)\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(?:bearer|basic|token|bot)\\?\s+)?(?:\\\s+)?[^\s"',;\[\\][^\s"',;\\]*(?:\\\s+[^\s"',;\\]+)?"#,
             "${1}[REDACTED]",
         ),
         r(
-            r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}",
+            r"(?i)\b(bearer\\?\s+)[A-Za-z0-9._~+/=\-]{8,}",
             "${1}[REDACTED]",
         ),
         // OpenAI / Anthropic style API keys; Stripe's live and test keys.
-        r(r"\bsk-[A-Za-z0-9_\-]{16,}", MARK),
+        r(r"(^|[^A-Za-z0-9])sk-[A-Za-z0-9_\-]{16,}", "${1}[REDACTED]"),
         r(r"\b[rsp]k_(?:live|test)_[A-Za-z0-9]{10,}", MARK),
         // GitHub tokens, Google API keys, JSON web tokens.
         r(
@@ -95,7 +97,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             "${1}[REDACTED]",
         ),
         r(
-            r#"(?i)(\s--?password\s+)(?:'[^'\n]*'|"[^"\n]*"|[^\s'"-][^\s'"]*)"#,
+            r#"(?i)(\s--?(?:[a-z0-9]+-)*(?:password|passwd|pass|pwd|token|api-?key|apikey|secret|client-secret|access-key|secret-key|private-key)\s+)(?:'[^'\n]*'|"[^"\n]*"|[^\s'"-][^\s'"]*)"#,
             "${1}[REDACTED]",
         ),
         r(
@@ -111,14 +113,14 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         r(r"\bglpat-[A-Za-z0-9_\-]{20,}", MARK),
         // key=value, "key": "value", and API-key headers.
         r(
-            r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|token|secret)=["']?)[^\s"'&,;}\]\[][^\s"'&,;}\]]{3,}"#,
+            r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|pwd|token|secret)\s*=\s*["']?)[^\s"'&,;}\]\[][^\s"'&,;}\]]{3,}"#,
             "${1}[REDACTED]",
         ),
         // `key: value` (YAML, env dumps), for names that say secret on their
         // own: not a bare `token:`/`secret:`, which prose uses ("error:
         // token_revoked").
         r(
-            r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd)\s*:\s*["']?)[^\s"'&,;}\]\[][^\s"'&,;}\]]{3,}"#,
+            r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|[A-Za-z0-9]+[_-](?:token|secret|key|pwd))\s*:\s*(?:\\?["'])?)[^\s"'&,;}\]\[\\][^\s"'&,;}\]\\]{3,}"#,
             "${1}[REDACTED]",
         ),
         r(
@@ -179,6 +181,9 @@ static TRIGGERS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
         "redis-cli",
         "sshpass",
         "glpat-",
+        "pwd",
+        "PWD",
+        "Pwd",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -202,43 +207,62 @@ static TRIGGERS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
 
 /// As [`redact`], borrowing when there is nothing to hide.
 pub fn redact_cow(s: &str) -> Cow<'_, str> {
-    // A secret spelled with JSON escapes (`x\u006fxb-…`) is one once they
-    // are read: redacted so, and shown with them read.
-    if memchr::memmem::find(s.as_bytes(), b"\\u").is_some() {
-        let read = unescape_ascii(s);
-        if read != s {
+    // A secret spelled with escapes (`x\u006fxb-…`, `token%3Dxoxb-…`, or
+    // right after a JSON `\n`) is one once they are read: redacted so, and
+    // shown with them read.
+    // What the text as written shows is redacted as written; only a secret
+    // the escapes hid changes how the text is shown.
+    let raw = redact_plain(s);
+    if memchr::memchr2(b'\\', b'%', raw.as_bytes()).is_some() {
+        let read = read_escapes(&raw);
+        if read != *raw {
             let red = redact_plain(&read);
             if red != read {
                 return Cow::Owned(red.into_owned());
             }
         }
     }
-    redact_plain(s)
+    raw
 }
 
-/// `\uXXXX` escapes of printable ASCII characters read (the others, and
-/// everything else, kept as written).
-fn unescape_ascii(s: &str) -> String {
+/// `s` with the escapes a secret may hide behind read: JSON `\uXXXX` and
+/// URL `%XX` of printable ASCII characters, `\"` and `\/`, and `\n`, `\r`,
+/// `\t` as a space (so what follows starts a word). Everything else is kept
+/// as written.
+fn read_escapes(s: &str) -> String {
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find("\\u") {
-        out.push_str(&rest[..i]);
-        let hex = rest.get(i + 2..i + 6);
-        match hex
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .filter(|c| (0x20..0x7f).contains(c))
-        {
-            Some(c) => {
-                out.push(char::from(c));
-                rest = &rest[i + 6..];
-            }
-            None => {
-                out.push_str("\\u");
-                rest = &rest[i + 2..];
-            }
+    let mut from = 0;
+    let mut i = 0;
+    let hex = |h: &[u8]| {
+        std::str::from_utf8(h)
+            .ok()
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32)
+            .filter(|c| (' '..='~').contains(c))
+    };
+    while i < b.len() {
+        let (read, used) = match (b[i], b.get(i + 1)) {
+            (b'\\', Some(b'u')) => match b.get(i + 2..i + 6).and_then(hex) {
+                Some(c) => (Some(c), 6),
+                None => (None, 1),
+            },
+            (b'\\', Some(b'n' | b'r' | b't')) => (Some(' '), 2),
+            (b'\\', Some(&c @ (b'"' | b'/'))) => (Some(char::from(c)), 2),
+            (b'%', _) => match b.get(i + 1..i + 3).and_then(hex) {
+                Some(c) => (Some(c), 3),
+                None => (None, 1),
+            },
+            _ => (None, 1),
+        };
+        if let Some(c) = read {
+            out.push_str(&s[from..i]);
+            out.push(c);
+            from = i + used;
         }
+        i += used;
     }
-    out.push_str(rest);
+    out.push_str(&s[from..]);
     out
 }
 
@@ -267,6 +291,66 @@ mod tests {
     #[test]
     fn secrets_are_redacted() {
         let cases = [
+            // Options with a space, `key = value`, `KEY_TOKEN: value`.
+            (
+                "gh auth login --with-token abcLEAK01",
+                "gh auth login --with-token [REDACTED]",
+            ),
+            (
+                "/opt/x.sh --api-key abcLEAK02 -v",
+                "/opt/x.sh --api-key [REDACTED] -v",
+            ),
+            (
+                "/opt/x.sh --secret abcLEAK03",
+                "/opt/x.sh --secret [REDACTED]",
+            ),
+            (
+                "/opt/x.sh --token-file /etc/t",
+                "/opt/x.sh --token-file /etc/t",
+            ),
+            (
+                "docker run -e MYSQL_PWD=abcLEAK04 db",
+                "docker run -e MYSQL_PWD=[REDACTED] db",
+            ),
+            (
+                "aws_secret_access_key = abcLEAK05",
+                "aws_secret_access_key = [REDACTED]",
+            ),
+            ("SLACK_BOT_TOKEN: abcLEAK06", "SLACK_BOT_TOKEN: [REDACTED]"),
+            // Right after a JSON escape, glued to `_`, URL-encoded.
+            (
+                r#"{"msg":"config dump:\nxoxb-1234-5678-abcLEAK07"}"#,
+                r#"{"msg":"config dump:\n[REDACTED]"}"#,
+            ),
+            (
+                r#"{"msg":"key:\tsk-abcdefghijklmnopLEAK08"}"#,
+                r#"{"msg":"key: [REDACTED]"}"#,
+            ),
+            (
+                "/etc/slack_xoxb-1234-5678-abcLEAK09",
+                "/etc/slack_[REDACTED]",
+            ),
+            (
+                "OPENAI_KEY_sk-abcdefghijklmnopLEAK10",
+                "OPENAI_KEY_[REDACTED]",
+            ),
+            (
+                "?u=x%26token%3Dxoxb-1234-abcLEAK11",
+                "?u=x%26token%3D[REDACTED]",
+            ),
+            ("?u=x%26token%3DabcdLEAK14", "?u=x&token=[REDACTED]"),
+            (
+                "2026-12-03Txoxb-1234-5678-abcLEAK12",
+                "2026-12-03T[REDACTED]",
+            ),
+            (
+                "http POST https://x Authorization:Bearer\\ eyJabcLEAK13",
+                "http POST https://x Authorization:[REDACTED]",
+            ),
+            (
+                "disk-usage-report-for-all-hosts",
+                "disk-usage-report-for-all-hosts",
+            ),
             // Passwords as tool arguments (a QA pass found each in a CMD).
             (
                 "mysql -pS3cretA1 appdb < /opt/cleanup.sql",

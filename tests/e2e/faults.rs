@@ -1629,6 +1629,10 @@ fn argument_passwords_encoded_webhooks_and_escaped_tokens_never_print() {
          Dec  3 04:00:01 web-01 CRON[208]: (root) CMD (/opt/notify.sh https%3A%2F%2Fhooks.slack.com%2Fservices%2FT0%2FB0%2FS3cretA8)\n\
          Dec  3 04:00:01 web-01 CRON[209]: (root) CMD (/opt/xoxb-1111-2222-S3cretA9job.sh)\n\
          Dec  3 04:00:01 web-01 CRON[210]: (root) CMD (/opt/sk-S3cretB1abcdefghijklmnopqrstu.sh)\n\
+         Dec  3 04:00:01 web-01 CRON[211]: (root) CMD (gh auth login --with-token S3cretC1)\n\
+         Dec  3 04:00:01 web-01 CRON[212]: (root) CMD (/opt/n.sh /etc/slack_xoxb-1234-5678-S3cretC2)\n\
+         Dec  3 04:00:01 web-01 CRON[213]: (root) CMD (curl -s -H Authorization:\\ Bearer\\ eyJS3cretC3 https://x)\n\
+         Dec  3 04:00:01 web-01 CRON[214]: (root) CMD (docker run -e MYSQL_PWD=S3cretC4 db)\n\
          Dec  3 04:00:09 web-01 CRON[200]: (CRON) error (grandchild #208 failed with exit status 1)\n",
     );
     write(
@@ -1642,7 +1646,8 @@ fn argument_passwords_encoded_webhooks_and_escaped_tokens_never_print() {
         "notify.log",
         "{\"time\":\"2026-12-03T04:00:03Z\",\"level\":\"error\",\"msg\":\"FATAL token \\u0078oxb-1111111111-2222222222-S3cretB3\"}\n\
          2026-12-03T04:00:04Z FATAL: mysql -uroot -pS3cretB4 -h db failed\n\
-         2026-12-03T04:00:05Z exit code 1 url=https%3A%2F%2Fhooks.slack.com%2Fservices%2FT0%2FB0%2FS3cretB5\n",
+         2026-12-03T04:00:05Z exit code 1 url=https%3A%2F%2Fhooks.slack.com%2Fservices%2FT0%2FB0%2FS3cretB5\n\
+         {\"time\":\"2026-12-03T04:00:06Z\",\"msg\":\"FATAL dump:\\nxoxb-1-2-S3cretC5 and\\tsk-abcdefghijklmnopS3cretC6\"}\n",
     );
     let inputs = [
         "--syslog",
