@@ -52,7 +52,35 @@ impl FrameError {
 }
 
 /// Parse one record (one physical line, or one record of a stream line).
+/// A line of a `grep` extract (`/var/log/syslog.1:Dec  3 …`, `812:Dec  3
+/// …`, both, or zgrep's) is the record after the prefix grep added.
 pub fn parse_frame(line: &str) -> Result<Frame<'_>, FrameError> {
+    match parse_record(line) {
+        Err(FrameError::NoTimestamp) => match grep_prefix(line) {
+            Some(n) => parse_record(&line[n..]).map_err(|_| FrameError::NoTimestamp),
+            None => Err(FrameError::NoTimestamp),
+        },
+        r => r,
+    }
+}
+
+/// The length of a `file:` and/or `N:` prefix as `grep -H`/`-n` write it:
+/// a first word with no space, ending in a colon, then digits and a colon.
+fn grep_prefix(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    let colon = memchr::memchr(b':', &b[..b.len().min(4096)])?;
+    if colon == 0 || b[..colon].iter().any(|c| c.is_ascii_whitespace()) {
+        return None;
+    }
+    let mut n = colon + 1;
+    let digits = b[n..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 && b.get(n + digits) == Some(&b':') {
+        n += digits + 1;
+    }
+    Some(n)
+}
+
+fn parse_record(line: &str) -> Result<Frame<'_>, FrameError> {
     let b = line.as_bytes();
     let mut i = 0;
     // <PRI>
@@ -301,7 +329,17 @@ fn parse_relayed(line: &str, i: usize, stamp: Stamp, depth: u8) -> Result<Frame<
     let tag = split_tag(tok);
     let tagged = tag.is_some();
     let (ident, pid) = tag.unwrap_or((tok, None));
-    let msg = line[pos..].strip_prefix(' ').unwrap_or(&line[pos..]);
+    let mut msg = line[pos..].strip_prefix(' ').unwrap_or(&line[pos..]);
+    // macOS / Apple System Log: `cron[124] <Notice>: (root) CMD (…)`.
+    if !tok.ends_with(':') {
+        if let Some(rest) = msg.strip_prefix('<') {
+            if let Some(end) = rest.find(">: ") {
+                if (1..=10).contains(&end) && rest[..end].bytes().all(|c| c.is_ascii_alphabetic()) {
+                    msg = &rest[end + 3..];
+                }
+            }
+        }
+    }
     Ok(Frame {
         stamp,
         host,
@@ -616,6 +654,48 @@ mod tests {
                     "CRON",
                     Some(114),
                     "(root) CMD (/opt/n.sh)",
+                ),
+            ),
+            // `grep -H` / `-n` / zgrep extracts: the record after the prefix.
+            (
+                "/var/log/syslog.1:Dec  3 04:00:01 web-01 CRON[1001]: (root) CMD (/opt/backup.sh)",
+                (
+                    noyear(12, 3, 4, 0, 1),
+                    Some("web-01"),
+                    "CRON",
+                    Some(1001),
+                    "(root) CMD (/opt/backup.sh)",
+                ),
+            ),
+            (
+                "812:Dec  3 06:00:01 web-01 CRON[1201]: (root) CMD (/opt/grepn.sh)",
+                (
+                    noyear(12, 3, 6, 0, 1),
+                    Some("web-01"),
+                    "CRON",
+                    Some(1201),
+                    "(root) CMD (/opt/grepn.sh)",
+                ),
+            ),
+            (
+                "/var/log/syslog.2.gz:77:2026-12-03T07:00:01+00:00 web-01 CRON[1301]: (root) CMD (/opt/z.sh)",
+                (
+                    exact("2026-12-03T07:00:01Z"),
+                    Some("web-01"),
+                    "CRON",
+                    Some(1301),
+                    "(root) CMD (/opt/z.sh)",
+                ),
+            ),
+            // macOS (`syslog -F std`): the level between tag and message.
+            (
+                "Dec  3 04:05:01 mac-mini cron[124] <Notice>: (root) CMD (/opt/backup.sh)",
+                (
+                    noyear(12, 3, 4, 5, 1),
+                    Some("mac-mini"),
+                    "cron",
+                    Some(124),
+                    "(root) CMD (/opt/backup.sh)",
                 ),
             ),
             // RFC 3164 without a colon after the tag stays as it was read.
