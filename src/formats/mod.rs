@@ -163,6 +163,35 @@ fn framed_guess(b: &[u8]) -> bool {
     }
 }
 
+/// `s` without the terminal sequences (`ESC [ … final`, and other `ESC x`
+/// pairs) a log saved from a coloured terminal holds.
+fn strip_ansi(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let (mut from, mut i) = (0, 0);
+    while i < b.len() {
+        if b[i] != 0x1b {
+            i += 1;
+            continue;
+        }
+        out.push_str(&s[from..i]);
+        i += 1;
+        if b.get(i) == Some(&b'[') {
+            i += 1;
+            while i < b.len() && !(0x40..=0x7e).contains(&b[i]) {
+                i += 1;
+            }
+            i += 1;
+        } else if i < b.len() && b[i].is_ascii() {
+            i += 1;
+        }
+        i = i.min(b.len());
+        from = i;
+    }
+    out.push_str(&s[from..]);
+    out
+}
+
 /// Why a line over [`crate::input::MAX_LINE`] was not read.
 pub const OVERLONG: &str = "line longer than 1048576 bytes (cut)";
 const _: () = assert!(crate::input::MAX_LINE == 1_048_576);
@@ -246,12 +275,17 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
         let is_json = line.first() == Some(&b'{');
         if hit || is_json {
             // Valid UTF-8 (nearly always) borrows; only a bad line is copied.
-            let text = if invalid {
+            let mut text = if invalid {
                 String::from_utf8_lossy(line)
             } else {
                 // Cannot fail: the chunk scan found no invalid byte here.
                 std::borrow::Cow::Borrowed(std::str::from_utf8(line).unwrap_or_default())
             };
+            // Saved from a coloured terminal (`grep --color`, journalctl):
+            // read without the colour codes.
+            if memchr::memchr(0x1b, line).is_some() {
+                text = std::borrow::Cow::Owned(strip_ansi(&text));
+            }
             let verdict = if is_json {
                 journal::parse(&text, facts)
             } else {
@@ -557,6 +591,20 @@ Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure";
         let mut bin = b"some text\n".to_vec();
         bin.extend([0u8, 1, 2, 3, 0, 0]);
         assert!(matches!(sniff(&bin).0, Sniffed::Skip(_)));
+    }
+
+    #[test]
+    fn coloured_lines_are_read_without_their_colour() {
+        let facts = Facts::new(None, &[]).unwrap();
+        let s = b"\x1b[0;1;39mDec 03 04:00:01 web-01 CRON[1001]: (root) CMD (/opt/backup.sh)\x1b[0m\nDec  3 05:00:01 web-01 \x1b[01;31m\x1b[KCRON\x1b[m\x1b[K[1101]: (root) CMD (/opt/report.sh)\n";
+        let out = parse_syslog_chunk(s, &facts);
+        assert_eq!(out.counts.recognized, 2, "{:?}", out.malformed);
+        assert_eq!(
+            out.events[1].1.text,
+            "Dec  3 05:00:01 web-01 CRON[1101]: (root) CMD (/opt/report.sh)"
+        );
+        assert_eq!(strip_ansi("a\x1b[1mb\x1b"), "ab");
+        assert_eq!(strip_ansi("caf\u{e9} \x1b[31mx"), "caf\u{e9} x");
     }
 
     #[test]
