@@ -409,16 +409,15 @@ fn legend(r: &Report) -> String {
 /// A reason as HTML: its `quoted` parts (a schedule, a Slack error code)
 /// as `<code>`, everything escaped; unbalanced backticks stay text.
 fn prose(s: &str) -> String {
-    let parts: Vec<&str> = s.split('`').collect();
-    if parts.len() % 2 == 0 {
+    let Some(parts) = super::quoted_parts(s) else {
         return esc(s);
-    }
+    };
     let mut out = String::with_capacity(s.len() + 16);
-    for (i, p) in parts.iter().enumerate() {
-        if i % 2 == 0 {
-            out.push_str(&esc(p));
-        } else {
+    for (quoted, p) in parts {
+        if quoted {
             let _ = write!(out, "<code>{}</code>", esc(p));
+        } else {
+            out.push_str(&esc(p));
         }
     }
     out

@@ -31,13 +31,12 @@ pub fn cell(s: &str) -> String {
 /// code) stay code spans; the rest is escaped like any cell. Unbalanced
 /// backticks, or a code part holding what a span cannot, are all escaped.
 fn prose_cell(s: &str) -> String {
-    let parts: Vec<&str> = s.split('`').collect();
-    if parts.len() % 2 == 0 {
+    let Some(parts) = super::quoted_parts(s) else {
         return cell(s);
-    }
+    };
     let mut out = String::with_capacity(s.len() + 8);
-    for (i, p) in parts.iter().enumerate() {
-        if i % 2 == 0 {
+    for (quoted, p) in parts {
+        if !quoted {
             out.push_str(&cell(p));
         } else if p.is_empty() || p.contains(['|', '\n', '\r']) {
             out.push_str(&cell(&format!("`{p}`")));

@@ -440,6 +440,18 @@ pub fn build(p: Parts) -> Report {
     }
 }
 
+/// A reason's parts as (quoted, text): what stands between a pair of
+/// backticks (a schedule, a Slack error code) is quoted. `None` when the
+/// backticks do not pair up, and the whole text is plain.
+pub fn quoted_parts(s: &str) -> Option<Vec<(bool, &str)>> {
+    let parts: Vec<(bool, &str)> = s
+        .split('`')
+        .enumerate()
+        .map(|(i, p)| (i % 2 == 1, p))
+        .collect();
+    (parts.len() % 2 == 1).then_some(parts)
+}
+
 /// Runs built and serialized together: bounds the memory a large report
 /// needs while the threads share the work.
 const BLOCK: usize = 2048;
