@@ -139,6 +139,35 @@ pub fn redact(s: &str) -> String {
     redact_cow(s).into_owned()
 }
 
+/// As [`redact`], for the strings a report repeats on every run (a source's
+/// path, job, host, user and command names, the stock reasons): each is
+/// redacted once per thread and then looked up, as the scan for secrets
+/// costs several times a hash lookup. Long strings are not kept.
+pub fn redact_repeated(s: &str) -> String {
+    use std::cell::RefCell;
+    type Memo = rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>;
+    thread_local! {
+        static MEMO: RefCell<Memo> = RefCell::default();
+    }
+    const LONGEST: usize = 256;
+    const ENTRIES: usize = 8192;
+    if s.len() > LONGEST {
+        return redact(s);
+    }
+    MEMO.with_borrow_mut(|memo| {
+        if let Some(known) = memo.get(s) {
+            return known.as_deref().unwrap_or(s).to_string();
+        }
+        let red = redact_cow(s);
+        let changed = (red != s).then(|| Box::<str>::from(&*red));
+        if memo.len() >= ENTRIES {
+            memo.clear();
+        }
+        memo.insert(s.into(), changed);
+        red.into_owned()
+    })
+}
+
 /// Literals at least one of which every secret pattern needs: most texts
 /// hold none, and are passed over with one scan instead of every regex.
 static TRIGGERS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
@@ -598,6 +627,23 @@ mod tests {
         ] {
             let once = redact(s);
             assert_eq!(redact(&once), once, "{s}");
+        }
+    }
+
+    #[test]
+    fn repeated_strings_are_redacted_like_any_other() {
+        let long = format!("{} token=abcdefgh", "x".repeat(300));
+        for _ in 0..3 {
+            for s in [
+                "backup",
+                "/srv/logs/syslog",
+                "curl -u admin:hunter22 https://x",
+                "exit status 1 (from cron)",
+                "Authorization: Bearer abcdefghijkl",
+                long.as_str(),
+            ] {
+                assert_eq!(redact_repeated(s), redact(s), "{s}");
+            }
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::correlate::Run;
 use crate::event::Event;
 use crate::formats::Counts;
 use crate::input::{Skipped, Source};
-use crate::redact::redact;
+use crate::redact::{redact, redact_repeated};
 use crate::time::rfc3339;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -212,7 +212,7 @@ fn evidence_line(path: &str, line: u64, text: &str) -> EvidenceLine {
     // pattern, and its first half would be printed.
     let text = crate::redact::redact_cow(text);
     EvidenceLine {
-        path: redact(path),
+        path: redact_repeated(path),
         line,
         text: if text.len() <= MAX_EVIDENCE_TEXT {
             text.into_owned()
@@ -379,10 +379,10 @@ fn run_report(p: &Parts, i: usize, id: &str) -> RunReport {
         .map(|e| (e - run.started_at).num_milliseconds() as f64 / 1000.0);
     RunReport {
         id: id.to_string(),
-        job: redact(&run.job),
-        host: run.host.as_deref().map(redact),
-        user: run.user.as_deref().map(redact),
-        command: run.command.as_deref().map(redact),
+        job: redact_repeated(&run.job),
+        host: run.host.as_deref().map(redact_repeated),
+        user: run.user.as_deref().map(redact_repeated),
+        command: run.command.as_deref().map(redact_repeated),
         scheduler: run.sched.as_str().to_string(),
         started_at: rfc3339(run.started_at),
         ended_at: run.ended_at.map(rfc3339),
@@ -396,22 +396,22 @@ fn run_report(p: &Parts, i: usize, id: &str) -> RunReport {
         execution: ExecutionReport {
             status: v.execution.status.as_str().to_string(),
             exit_code: v.execution.exit_code,
-            reason: redact(&v.execution.reason),
+            reason: redact_repeated(&v.execution.reason),
         },
         delivery: DeliveryReport {
             status: v.delivery.status.as_str().to_string(),
             attempts: v.delivery.attempts,
-            target: v.delivery.target.as_deref().map(redact),
-            expected_target: v.delivery.expected_target.as_deref().map(redact),
-            error: v.delivery.error.as_deref().map(redact),
-            reason: redact(&v.delivery.reason),
+            target: v.delivery.target.as_deref().map(redact_repeated),
+            expected_target: v.delivery.expected_target.as_deref().map(redact_repeated),
+            error: v.delivery.error.as_deref().map(redact_repeated),
+            reason: redact_repeated(&v.delivery.reason),
         },
         billing: v.billing.as_ref().map(|b| BillingReport {
             layer: b.layer.to_string(),
-            marker: redact(&b.marker),
-            reason: redact(&b.reason),
+            marker: redact_repeated(&b.marker),
+            reason: redact_repeated(&b.reason),
         }),
-        reason: redact(&v.reason),
+        reason: redact_repeated(&v.reason),
         evidence,
         started: Some(run.started_at),
     }
