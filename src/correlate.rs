@@ -232,9 +232,24 @@ fn whole_second_copy(kept: &[Event], e: &Event) -> bool {
         .any(|o| o.loc.source != e.loc.source && o.kind == e.kind && o.host == e.host)
 }
 
-/// Stable sort of large elements: indices are sorted, then the permutation
-/// is applied by swapping (no buffer of half the elements, fewer moves).
+/// Stable sort of large elements. Inputs nearly always come sorted (a log is
+/// in time order): the vector is then one long sorted run and a short tail
+/// (the other inputs' events), which the standard sort merges moving each
+/// element once and buffering only the tail. Otherwise indices are sorted
+/// and the permutation applied by swapping, which needs no buffer of half
+/// the elements (the standard sort's) but jumps across the whole vector.
 fn sort_in_place<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    let sorted = 1 + v
+        .windows(2)
+        .take_while(|w| cmp(&w[0], &w[1]).is_le())
+        .count();
+    if sorted >= v.len() {
+        return;
+    }
+    if v.len() - sorted <= v.len() / 16 {
+        v.sort_by(cmp);
+        return;
+    }
     let mut order: Vec<usize> = (0..v.len()).collect();
     order.sort_by(|&a, &b| cmp(&v[a], &v[b]));
     for i in 0..order.len() {
@@ -1630,6 +1645,26 @@ mod tests {
     use super::*;
     use crate::event::Location;
     use chrono::TimeZone;
+
+    #[test]
+    fn sort_in_place_is_a_stable_sort_whatever_the_order() {
+        // (key, original position): equal keys must keep their order.
+        let cases: Vec<Vec<u32>> = vec![
+            (0..1000).collect(),                                // already sorted
+            (0..1000).chain((0..30).map(|k| k * 33)).collect(), // a short tail
+            (0..1000).map(|k| (k * 7919) % 101).collect(),      // no order at all
+            (0..1000).rev().collect(),
+            vec![],
+            vec![5],
+        ];
+        for keys in cases {
+            let mut v: Vec<(u32, usize)> = keys.iter().copied().zip(0..).collect();
+            let mut want = v.clone();
+            want.sort_by_key(|&(k, _)| k);
+            sort_in_place(&mut v, |a, b| a.0.cmp(&b.0));
+            assert_eq!(v, want);
+        }
+    }
 
     fn ev(sec: u32, line: u64, text: &str) -> Event {
         Event {
