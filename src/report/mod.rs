@@ -9,6 +9,7 @@
 pub mod csv;
 pub mod explain;
 pub mod html;
+mod json;
 pub mod markdown;
 pub mod table;
 
@@ -583,11 +584,11 @@ pub fn write_json(p: &Parts, w: &mut dyn std::io::Write, ndjson: bool) -> std::i
                 let run = run_report(p, i, id);
                 let mut out = Vec::with_capacity(2048);
                 if ndjson {
-                    serde_json::to_writer(&mut out, &run).expect("a run serializes");
+                    json::run(&run, None, &mut out);
                     out.push(b'\n');
                 } else {
                     out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-                    nested_json(&run, 2, &mut out).expect("a run serializes");
+                    json::run(&run, Some(2), &mut out);
                 }
                 out
             })
