@@ -519,7 +519,10 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
             session_open.entry((hk(e), *pid)).or_default().push(e.time);
         }
     }
-    let mut used_open = vec![false; events.len()];
+    // Session-open lines already given to a run (a set: one flag per event
+    // of the whole input, per host, was most of this function's page
+    // faults).
+    let mut used_open: HashSet<usize> = HashSet::default();
     // Per run: the parent pid and session-open line worked out here when no
     // line named them (a grandchild line may correct both later).
     let mut inferred: Vec<Option<(u32, Option<usize>)>> = vec![None; runs.len()];
@@ -540,10 +543,10 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
                     .iter()
                     .rev()
                     .take(SCAN)
-                    .find(|(_, ev, op, _)| *op == p && !used_open[*ev])
+                    .find(|(_, ev, op, _)| *op == p && !used_open.contains(ev))
             });
             if let Some((_, ev, _, _)) = opened {
-                used_open[*ev] = true;
+                used_open.insert(*ev);
                 r.evidence.push(*ev);
             }
             parent.entry((h, p)).or_default().push(idx);
@@ -561,14 +564,14 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
             list[lo..hi.max(lo)]
                 .iter()
                 .filter(|(_, ev, p, u)| {
-                    !used_open[*ev] && *p < pid && pid - *p <= 256 && *u == user
+                    !used_open.contains(ev) && *p < pid && pid - *p <= 256 && *u == user
                 })
                 .max_by_key(|(_, ev, p, _)| (*p, std::cmp::Reverse(*ev)))
                 .copied()
         });
         let (ppid, open_ev) = match found {
             Some((_, ev, p, _)) => {
-                used_open[ev] = true;
+                used_open.insert(ev);
                 r.evidence.push(ev);
                 (p, Some(ev))
             }
