@@ -22,6 +22,7 @@ use crate::redact::{redact, redact_repeated};
 use crate::time::rfc3339;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Longest evidence text shown; longer lines are cut with `…`.
@@ -82,14 +83,14 @@ pub struct Summary {
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct ExecutionReport {
-    pub status: String,
+    pub status: Cow<'static, str>,
     pub exit_code: Option<i32>,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct DeliveryReport {
-    pub status: String,
+    pub status: Cow<'static, str>,
     pub attempts: usize,
     pub target: Option<String>,
     pub expected_target: Option<String>,
@@ -99,7 +100,7 @@ pub struct DeliveryReport {
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct BillingReport {
-    pub layer: String,
+    pub layer: Cow<'static, str>,
     pub marker: String,
     pub reason: String,
 }
@@ -118,12 +119,12 @@ pub struct RunReport {
     pub host: Option<String>,
     pub user: Option<String>,
     pub command: Option<String>,
-    pub scheduler: String,
+    pub scheduler: Cow<'static, str>,
     pub started_at: String,
     pub ended_at: Option<String>,
     pub duration_s: Option<f64>,
-    pub category: String,
-    pub categories: Vec<String>,
+    pub category: Cow<'static, str>,
+    pub categories: Vec<Cow<'static, str>>,
     pub execution: ExecutionReport,
     pub delivery: DeliveryReport,
     pub billing: Option<BillingReport>,
@@ -384,23 +385,23 @@ fn run_report(p: &Parts, i: usize, id: &str) -> RunReport {
         host: run.host.as_deref().map(redact_repeated),
         user: run.user.as_deref().map(redact_repeated),
         command: run.command.as_deref().map(redact_repeated),
-        scheduler: run.sched.as_str().to_string(),
+        scheduler: run.sched.as_str().into(),
         started_at: rfc3339(run.started_at),
         ended_at: run.ended_at.map(rfc3339),
         duration_s,
-        category: v.category().as_str().to_string(),
+        category: v.category().as_str().into(),
         categories: v
             .categories
             .iter()
-            .map(|c| c.as_str().to_string())
+            .map(|c| c.as_str().into())
             .collect(),
         execution: ExecutionReport {
-            status: v.execution.status.as_str().to_string(),
+            status: v.execution.status.as_str().into(),
             exit_code: v.execution.exit_code,
             reason: redact_repeated(&v.execution.reason),
         },
         delivery: DeliveryReport {
-            status: v.delivery.status.as_str().to_string(),
+            status: v.delivery.status.as_str().into(),
             attempts: v.delivery.attempts,
             target: v.delivery.target.as_deref().map(redact_repeated),
             expected_target: v.delivery.expected_target.as_deref().map(redact_repeated),
@@ -408,7 +409,7 @@ fn run_report(p: &Parts, i: usize, id: &str) -> RunReport {
             reason: redact_repeated(&v.delivery.reason),
         },
         billing: v.billing.as_ref().map(|b| BillingReport {
-            layer: b.layer.to_string(),
+            layer: b.layer.into(),
             marker: redact_repeated(&b.marker),
             reason: redact_repeated(&b.reason),
         }),
@@ -628,7 +629,7 @@ fn job_health(runs: &[RunReport], categories: &[Categories]) -> Vec<JobHealth> {
         } else {
             *streak += 1;
         }
-        h.last = Some(r.category.clone());
+        h.last = Some(r.category.to_string());
     }
     for ((job, host), n) in streaks {
         let h = by_job.get_mut(job).expect("every streak has its job");
