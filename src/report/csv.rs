@@ -36,19 +36,19 @@ pub fn render(r: &Report) -> String {
             x.job.clone(),
             opt(&x.host),
             opt(&x.user),
-            x.scheduler.to_string(),
+            x.scheduler.clone(),
             x.started_at.clone(),
             opt(&x.ended_at),
             x.duration_s.map(|d| d.to_string()).unwrap_or_default(),
-            x.category.to_string(),
+            x.category.clone(),
             x.categories.join(" "),
-            x.execution.status.to_string(),
+            x.execution.status.clone(),
             x.execution
                 .exit_code
                 .map(|c| c.to_string())
                 .unwrap_or_default(),
             x.execution.reason.clone(),
-            x.delivery.status.to_string(),
+            x.delivery.status.clone(),
             x.delivery.attempts.to_string(),
             opt(&x.delivery.target),
             opt(&x.delivery.expected_target),

@@ -72,7 +72,7 @@ pub fn render_in(x: &RunReport, zone: &str, color: bool) -> String {
         }
         _ => out.push_str("  ended      (no end seen)\n"),
     }
-    let also: Vec<&str> = x.categories.iter().skip(1).map(|c| &**c).collect();
+    let also: Vec<&str> = x.categories.iter().skip(1).map(String::as_str).collect();
     out.push_str(&format!(
         "  category   {}{}\n",
         paint(&x.category),
@@ -388,8 +388,8 @@ mod tests {
             started_at: at.into(),
             ended_at: None,
             duration_s: None,
-            category: cat.to_string().into(),
-            categories: vec![cat.to_string().into()],
+            category: cat.into(),
+            categories: vec![cat.into()],
             execution: ExecutionReport {
                 status: "ok".into(),
                 exit_code: None,

@@ -246,7 +246,7 @@ mod tests {
             categories: if billing {
                 vec![]
             } else {
-                vec!["ok".into(), text.to_string().into()]
+                vec!["ok".into(), text.into()]
             },
             execution: ExecutionReport {
                 status: "ok".into(),

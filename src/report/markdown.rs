@@ -118,7 +118,7 @@ pub fn render(r: &Report) -> String {
     } else {
         out.push_str("| run | category | reason |\n|---|---|---|\n");
         for x in bad {
-            let also: Vec<&str> = x.categories.iter().skip(1).map(|c| &**c).collect();
+            let also: Vec<&str> = x.categories.iter().skip(1).map(String::as_str).collect();
             out.push_str(&format!(
                 "| {} | **{}**{} | {} |\n",
                 id_cell(&x.id),

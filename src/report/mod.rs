@@ -22,7 +22,6 @@ use crate::redact::{redact, redact_repeated};
 use crate::time::rfc3339;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Longest evidence text shown; longer lines are cut with `…`.
@@ -83,14 +82,14 @@ pub struct Summary {
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct ExecutionReport {
-    pub status: Cow<'static, str>,
+    pub status: String,
     pub exit_code: Option<i32>,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct DeliveryReport {
-    pub status: Cow<'static, str>,
+    pub status: String,
     pub attempts: usize,
     pub target: Option<String>,
     pub expected_target: Option<String>,
@@ -100,7 +99,7 @@ pub struct DeliveryReport {
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct BillingReport {
-    pub layer: Cow<'static, str>,
+    pub layer: String,
     pub marker: String,
     pub reason: String,
 }
@@ -119,12 +118,12 @@ pub struct RunReport {
     pub host: Option<String>,
     pub user: Option<String>,
     pub command: Option<String>,
-    pub scheduler: Cow<'static, str>,
+    pub scheduler: String,
     pub started_at: String,
     pub ended_at: Option<String>,
     pub duration_s: Option<f64>,
-    pub category: Cow<'static, str>,
-    pub categories: Vec<Cow<'static, str>>,
+    pub category: String,
+    pub categories: Vec<String>,
     pub execution: ExecutionReport,
     pub delivery: DeliveryReport,
     pub billing: Option<BillingReport>,
@@ -385,23 +384,23 @@ fn run_report(p: &Parts, i: usize, id: &str) -> RunReport {
         host: run.host.as_deref().map(redact_repeated),
         user: run.user.as_deref().map(redact_repeated),
         command: run.command.as_deref().map(redact_repeated),
-        scheduler: run.sched.as_str().into(),
+        scheduler: run.sched.as_str().to_string(),
         started_at: rfc3339(run.started_at),
         ended_at: run.ended_at.map(rfc3339),
         duration_s,
-        category: v.category().as_str().into(),
+        category: v.category().as_str().to_string(),
         categories: v
             .categories
             .iter()
-            .map(|c| c.as_str().into())
+            .map(|c| c.as_str().to_string())
             .collect(),
         execution: ExecutionReport {
-            status: v.execution.status.as_str().into(),
+            status: v.execution.status.as_str().to_string(),
             exit_code: v.execution.exit_code,
             reason: redact_repeated(&v.execution.reason),
         },
         delivery: DeliveryReport {
-            status: v.delivery.status.as_str().into(),
+            status: v.delivery.status.as_str().to_string(),
             attempts: v.delivery.attempts,
             target: v.delivery.target.as_deref().map(redact_repeated),
             expected_target: v.delivery.expected_target.as_deref().map(redact_repeated),
@@ -409,7 +408,7 @@ fn run_report(p: &Parts, i: usize, id: &str) -> RunReport {
             reason: redact_repeated(&v.delivery.reason),
         },
         billing: v.billing.as_ref().map(|b| BillingReport {
-            layer: b.layer.into(),
+            layer: b.layer.to_string(),
             marker: redact_repeated(&b.marker),
             reason: redact_repeated(&b.reason),
         }),
@@ -629,7 +628,7 @@ fn job_health(runs: &[RunReport], categories: &[Categories]) -> Vec<JobHealth> {
         } else {
             *streak += 1;
         }
-        h.last = Some(r.category.to_string());
+        h.last = Some(r.category.clone());
     }
     for ((job, host), n) in streaks {
         let h = by_job.get_mut(job).expect("every streak has its job");
