@@ -1,9 +1,11 @@
 //! Read every source into events: drives the block reader and the format
 //! parsers, resolves every stamp to UTC, counts every line.
 //!
-//! Scheduler inputs are parsed in parallel, newline-aligned pieces (and the
-//! next block is read while the current one is parsed); times are then
-//! resolved in line order, so the result does not depend on the threads.
+//! Scheduler inputs are parsed in parallel, newline-aligned pieces: a plain
+//! file's pieces are read by position on the parsing threads, a stream
+//! (stdin, `.gz`, a FIFO) is read a block at a time, the next block while
+//! the current one is parsed. Times are then resolved in line order, so the
+//! result does not depend on the threads.
 //! Job logs and Slack logs are read in order, line by line: a job-log line
 //! without a timestamp belongs to the one before it.
 
@@ -12,7 +14,7 @@ use crate::event::{Event, JobFact, Kind, Location};
 use crate::formats::joblog::JobLogReader;
 use crate::formats::{self, Counts, InputKind, slack};
 use crate::input::{self, Block, BlockReader, Source};
-use crate::time::{Resolver, YearRule};
+use crate::time::{Resolver, Stamp, YearRule};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::io::Read;
@@ -63,6 +65,17 @@ fn resolver(cfg: &Config, src: &Source) -> Resolver {
 /// error later (a `.gz` cut short) is returned too unless `--keep-going`,
 /// where it is kept in `error` with everything read before it.
 pub fn read_source(cfg: &Config, src: &Source) -> Result<SourceOut, String> {
+    if src.kind == InputKind::Syslog {
+        match input::plain_file(src) {
+            Ok(Some((file, size))) => {
+                let mut out = SourceOut::default();
+                let res = read_scheduler_file(cfg, src, &file, size, &mut out);
+                return finish(cfg, out, res);
+            }
+            Ok(None) => {}
+            Err(e) => return Err(input::io_reason(&e)),
+        }
+    }
     let r = match input::open(src) {
         Ok(r) => r,
         // A FIFO nobody writes to is an empty input, with a warning.
@@ -80,6 +93,12 @@ pub fn read_source(cfg: &Config, src: &Source) -> Result<SourceOut, String> {
         InputKind::JobLog => read_job_log(cfg, src, r, &mut out),
         InputKind::Slack => read_slack(cfg, src, r, &mut out),
     };
+    finish(cfg, out, res)
+}
+
+/// A source's outcome: a read error ends it (kept in `error` with what was
+/// read before it under `--keep-going`).
+fn finish(cfg: &Config, mut out: SourceOut, res: std::io::Result<()>) -> Result<SourceOut, String> {
     if let Err(e) = res {
         let why = match e.kind() {
             std::io::ErrorKind::InvalidInput
@@ -136,6 +155,47 @@ fn pieces(data: &[u8], n: usize) -> Vec<&[u8]> {
     out
 }
 
+/// A parsed chunk whose events were built on the parsing thread: only
+/// their times (resolved in line order) and line numbers (known once the
+/// lines before are counted) are left to fill in.
+struct Prepared {
+    /// (stamp, event with `loc.line` = 0-based index within the chunk).
+    events: Vec<(Stamp, Event)>,
+    counts: formats::Counts,
+    malformed: Vec<(u64, &'static str)>,
+    last_stamp: Option<Stamp>,
+    /// One overlong line follows the chunk's lines.
+    overlong: bool,
+}
+
+fn prepare(chunk: formats::ChunkOut, src: &Source, overlong: bool) -> Prepared {
+    Prepared {
+        events: chunk
+            .events
+            .into_iter()
+            .map(|(idx, p)| {
+                (
+                    p.stamp,
+                    Event {
+                        time: DateTime::<Utc>::UNIX_EPOCH,
+                        host: p.host,
+                        kind: p.kind,
+                        loc: Location {
+                            source: src.id,
+                            line: idx,
+                        },
+                        text: p.text.into_boxed_str(),
+                    },
+                )
+            })
+            .collect(),
+        counts: chunk.counts,
+        malformed: chunk.malformed,
+        last_stamp: chunk.last_stamp,
+        overlong,
+    }
+}
+
 fn read_scheduler(
     cfg: &Config,
     src: &Source,
@@ -144,28 +204,25 @@ fn read_scheduler(
 ) -> std::io::Result<()> {
     let mut reader = BlockReader::new(r);
     let mut res = resolver(cfg, src);
-    let mut line_base: u64 = 0;
     let threads = rayon::current_num_threads() * 2;
     let facts = &cfg.facts;
     let mut next = reader.next_block()?;
     while let Some(block) = next {
-        let parse = |b: &Block| -> Vec<formats::ChunkOut> {
+        let parse = |b: &Block| -> Vec<Prepared> {
             if b.overlong {
                 return Vec::new();
             }
             pieces(&b.data, threads)
                 .into_par_iter()
-                .map(|p| formats::parse_syslog_chunk(p, facts))
+                .map(|p| prepare(formats::parse_syslog_chunk(p, facts), src, false))
                 .collect()
         };
         let (chunks, following) = rayon::join(|| parse(&block), || reader.next_block());
         if block.overlong {
-            overlong(out, line_base);
-            line_base += 1;
+            overlong(out, out.counts.lines);
         }
         for chunk in chunks {
-            absorb_chunk(out, src, &mut res, chunk, line_base);
-            line_base = out.counts.lines;
+            absorb_chunk(out, &mut res, chunk);
         }
         reader.recycle(block);
         next = following?;
@@ -173,33 +230,78 @@ fn read_scheduler(
     Ok(())
 }
 
-fn absorb_chunk(
-    out: &mut SourceOut,
+thread_local! {
+    /// Each thread's buffer for the pieces it reads (see [`input::PIECE`]).
+    static PIECE_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A plain file: its pieces are read by position and parsed in parallel,
+/// a batch at a time, the next batch parsed while the last one's events are
+/// put in line order and timed. Gives what [`read_scheduler`] gives.
+fn read_scheduler_file(
+    cfg: &Config,
     src: &Source,
-    res: &mut Resolver,
-    chunk: formats::ChunkOut,
-    base: u64,
-) {
+    file: &std::fs::File,
+    size: u64,
+    out: &mut SourceOut,
+) -> std::io::Result<()> {
+    let mut res = resolver(cfg, src);
+    let facts = &cfg.facts;
+    let piece = input::PIECE as u64;
+    let n = size.div_ceil(piece) as usize;
+    // Enough pieces in flight to keep every thread busy, few enough that the
+    // events of two batches are all the memory this holds.
+    let batch = (rayon::current_num_threads() * 8).max(1);
+    let parse = |k: usize| -> std::io::Result<Prepared> {
+        PIECE_BUF.with_borrow_mut(|buf| {
+            let start = k as u64 * piece;
+            let p = input::read_piece(file, start, start + piece, size, buf)?;
+            let chunk = formats::parse_syslog_chunk(&buf[p.lines], facts);
+            Ok(prepare(chunk, src, p.overlong))
+        })
+    };
+    let parse_batch = |from: usize| -> Vec<std::io::Result<Prepared>> {
+        (from..(from + batch).min(n))
+            .into_par_iter()
+            .map(parse)
+            .collect()
+    };
+    let absorb = |out: &mut SourceOut, res: &mut Resolver, chunks: Vec<_>| {
+        for chunk in chunks {
+            absorb_chunk(out, res, chunk?);
+        }
+        Ok::<(), std::io::Error>(())
+    };
+    let mut cur = parse_batch(0);
+    let mut from = batch;
+    while from < n {
+        let (done, following) = rayon::join(
+            || absorb(out, &mut res, std::mem::take(&mut cur)),
+            || parse_batch(from),
+        );
+        done?;
+        cur = following;
+        from += batch;
+    }
+    absorb(out, &mut res, cur)
+}
+
+fn absorb_chunk(out: &mut SourceOut, res: &mut Resolver, chunk: Prepared) {
+    let base = out.counts.lines;
     out.counts.add(&chunk.counts);
     for (idx, why) in chunk.malformed {
         out.note_malformed(base + idx + 1, why);
     }
     let mut bad_line = None;
-    for (idx, p) in chunk.events {
-        let line = base + idx + 1;
-        match res.resolve(p.stamp) {
+    out.events.reserve(chunk.events.len());
+    for (stamp, mut e) in chunk.events {
+        let line = base + e.loc.line + 1;
+        match res.resolve(stamp) {
             Some(time) => {
                 out.see(time);
-                out.events.push(Event {
-                    time,
-                    host: p.host,
-                    kind: p.kind,
-                    loc: Location {
-                        source: src.id,
-                        line,
-                    },
-                    text: p.text.into_boxed_str(),
-                });
+                e.time = time;
+                e.loc.line = line;
+                out.events.push(e);
             }
             None if bad_line != Some(line) => {
                 // A date that does not exist in its year (Feb 29, 2026).
@@ -213,6 +315,9 @@ fn absorb_chunk(
     }
     if let Some(t) = chunk.last_stamp.and_then(|s| res.clone().resolve(s)) {
         out.see(t);
+    }
+    if chunk.overlong {
+        overlong(out, out.counts.lines);
     }
 }
 

@@ -8,6 +8,9 @@
 //! memory: a line longer than [`MAX_LINE`] that crosses a block is cut,
 //! flagged and skipped to its end, so one giant line cannot exhaust memory;
 //! the parsers count a longer line inside a block the same way.
+//! A plain file ([`plain_file`]) is instead read by position in independent
+//! pieces ([`read_piece`]), so that several threads read and parse it at
+//! once; the pieces give exactly the lines the block reader gives.
 
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -20,6 +23,13 @@ use std::path::{Path, PathBuf};
 
 /// Longest line kept; the rest of a longer line is skipped.
 pub const MAX_LINE: usize = 1 << 20;
+/// Whether a line (without its `\n`) is over [`MAX_LINE`], not counting
+/// a `\r` that ends it: the parsers' rule, so that whether a line is cut
+/// does not depend on where a block or piece boundary falls.
+pub fn overlong_line(line: &[u8]) -> bool {
+    line.strip_suffix(b"\r").unwrap_or(line).len() > MAX_LINE
+}
+
 /// Bytes read per block.
 pub const BLOCK: usize = 8 << 20;
 
@@ -524,6 +534,187 @@ pub fn mtime(src: &Source) -> Option<chrono::DateTime<chrono::Utc>> {
         .filter(|d| chrono::Datelike::year(d) <= 9999)
 }
 
+/// Bytes per piece when a plain file is read by position ([`read_piece`]).
+/// A piece and its parse stay in the CPU's caches: the parser walks each
+/// piece several times (UTF-8 check, literal prefilter, line ends), and a
+/// piece read into a small reused buffer costs the kernel's copy into cache
+/// rather than into fresh memory.
+pub const PIECE: usize = 1 << 20;
+
+/// A plain regular file that can be read by position, in pieces, in
+/// parallel: not stdin, not a FIFO, not gzip (by magic or by name; a `.gz`
+/// without the magic goes through [`open`], which names it corrupt).
+/// Returns the file and its size at this moment: what is appended later is
+/// not read (as with a stream, which stops at the end it reaches).
+#[cfg(unix)]
+pub fn plain_file(src: &Source) -> io::Result<Option<(File, u64)>> {
+    use std::os::unix::fs::FileExt;
+    let Some(path) = &src.path else {
+        return Ok(None);
+    };
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+    {
+        return Ok(None);
+    }
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    let mut magic = [0u8; 2];
+    let n = file.read_at(&mut magic, 0)?;
+    if n == 2 && magic == [0x1f, 0x8b] {
+        return Ok(None);
+    }
+    Ok(Some((file, meta.len())))
+}
+
+#[cfg(not(unix))]
+pub fn plain_file(_src: &Source) -> io::Result<Option<(File, u64)>> {
+    Ok(None)
+}
+
+/// The lines of one piece: `buf[lines]` holds every line that starts in the
+/// piece, whole (the last one read on past the piece's end); `overlong`: one
+/// more line starts in the piece, longer than [`MAX_LINE`], and was not read
+/// to its end (it counts as one malformed line after the others).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub lines: std::ops::Range<usize>,
+    pub overlong: bool,
+}
+
+/// Read at `at` until `buf` is full or the file ends; returns the bytes read.
+#[cfg(unix)]
+fn read_full_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    use std::os::unix::fs::FileExt;
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read_at(&mut buf[got..], at + got as u64) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+/// Read into `buf` the lines of `file` (of `size` bytes) that start in
+/// `start..end`: piece `k` of a file is `k * PIECE .. (k + 1) * PIECE`, and
+/// every line belongs to exactly one piece, the one its first byte is in.
+/// Pieces are independent, so they are read and parsed in parallel. What
+/// the lines are is exactly what [`BlockReader`] gives for the same file: a
+/// byte-order mark at the start is dropped, the last line may lack its
+/// newline, a line longer than [`MAX_LINE`] is not read past that and is
+/// flagged. `buf` keeps its length between calls (no zero-filling per
+/// piece); its contents outside the returned range are junk.
+#[cfg(unix)]
+pub fn read_piece(
+    file: &File,
+    start: u64,
+    end: u64,
+    size: u64,
+    buf: &mut Vec<u8>,
+) -> io::Result<Piece> {
+    let mut p = piece_lines(file, start, end, size, buf)?;
+    // A byte-order mark is not part of the first line (see BlockReader).
+    if start == 0 && buf[p.lines.clone()].starts_with(BOM) {
+        p.lines.start += BOM.len();
+    }
+    Ok(p)
+}
+
+#[cfg(unix)]
+fn piece_lines(
+    file: &File,
+    start: u64,
+    end: u64,
+    size: u64,
+    buf: &mut Vec<u8>,
+) -> io::Result<Piece> {
+    // Lines crossing the piece's end are read on in steps of this.
+    const STEP: usize = 64 * 1024;
+    let end = end.min(size);
+    let empty = Piece {
+        lines: 0..0,
+        overlong: false,
+    };
+    if start >= end {
+        return Ok(empty);
+    }
+    // One byte before the piece tells whether a line starts at its first byte.
+    let from = start.saturating_sub(1);
+    let want = (end - from) as usize;
+    if buf.len() < 64 + want + STEP {
+        buf.resize(64 + want + STEP, 0);
+    }
+    // The kernel copies the page cache into `buf` several times faster when
+    // source and destination sit at the same offset within a cache line
+    // (1 GiB in 0.09 s against 0.43 s, misaligned by 16 bytes, on an AMD
+    // EPYC): the data goes `pad` bytes in, where that holds.
+    let pad = ((from % 64) as usize + 64 - buf.as_ptr() as usize % 64) % 64;
+    let got = pad + read_full_at(file, &mut buf[pad..pad + want], from)?;
+    let first = if start == 0 {
+        pad
+    } else {
+        match memchr::memchr(b'\n', &buf[pad..got]) {
+            Some(i) => pad + i + 1,
+            None => return Ok(empty),
+        }
+    };
+    if first >= got {
+        return Ok(empty);
+    }
+    // The file ended (or shrank) inside the piece, or the piece ends at a
+    // line's end: its lines are all here.
+    if got < pad + want || buf[got - 1] == b'\n' || end == size {
+        return Ok(Piece {
+            lines: first..got,
+            overlong: false,
+        });
+    }
+    // The last line crosses the piece's end: read on to its newline.
+    let last = memchr::memrchr(b'\n', &buf[first..got]).map_or(first, |i| first + i + 1);
+    let mut filled = got;
+    loop {
+        let line = filled - last;
+        // Over MAX_LINE even without a trailing `\r`: cut, as the block
+        // reader cuts it (shorter ones are judged by the parser, whole).
+        if line > MAX_LINE + 1 {
+            return Ok(Piece {
+                lines: first..last,
+                overlong: true,
+            });
+        }
+        let pos = from + (filled - pad) as u64;
+        if pos >= size {
+            break;
+        }
+        let step = STEP.min((size - pos) as usize).min(MAX_LINE + 2 - line);
+        if buf.len() < filled + step {
+            buf.resize(filled + step, 0);
+        }
+        let n = read_full_at(file, &mut buf[filled..filled + step], pos)?;
+        if n == 0 {
+            break;
+        }
+        if let Some(i) = memchr::memchr(b'\n', &buf[filled..filled + n]) {
+            return Ok(Piece {
+                lines: first..filled + i + 1,
+                overlong: false,
+            });
+        }
+        filled += n;
+    }
+    Ok(Piece {
+        lines: first..filled,
+        overlong: false,
+    })
+}
+
 /// A run of complete lines read from a source.
 #[derive(Debug, Default)]
 pub struct Block {
@@ -565,7 +756,7 @@ impl<R: Read> BlockReader<R> {
             pending: Vec::new(),
             eof: false,
             skipping: false,
-            block: block.max(MAX_LINE + 1),
+            block: block.max(MAX_LINE + 2),
             err: None,
             spare: Vec::new(),
             bom_checked: false,
@@ -653,7 +844,7 @@ impl<R: Read> BlockReader<R> {
             if let Some(last_nl) = memchr::memrchr(b'\n', &self.pending) {
                 // The first line of the block may itself be overlong.
                 let first_nl = memchr::memchr(b'\n', &self.pending).unwrap_or(last_nl);
-                if first_nl > MAX_LINE {
+                if overlong_line(&self.pending[..first_nl]) {
                     return Ok(Some(self.cut_overlong()));
                 }
                 let mut rest = self.spare.pop().unwrap_or_default();
@@ -667,7 +858,7 @@ impl<R: Read> BlockReader<R> {
                 }));
             }
             if self.eof {
-                if self.pending.len() > MAX_LINE {
+                if overlong_line(&self.pending) {
                     return Ok(Some(self.cut_overlong()));
                 }
                 // The last line, without a newline.
@@ -676,7 +867,8 @@ impl<R: Read> BlockReader<R> {
                     overlong: false,
                 }));
             }
-            if self.pending.len() > MAX_LINE {
+            // Longer than any line kept, even if a `\r` ends it.
+            if self.pending.len() > MAX_LINE + 1 {
                 return Ok(Some(self.cut_overlong()));
             }
         }
@@ -794,5 +986,108 @@ mod tests {
         let out = blocks(&input, 0);
         assert_eq!(out.len(), 1);
         assert!(out[0].1);
+    }
+
+    /// A source's lines as the parsers see them: each line (without its
+    /// newline), or `None` for a line over [`MAX_LINE`].
+    fn lines_of(data: &[u8], overlong: bool, out: &mut Vec<Option<Vec<u8>>>) {
+        if overlong {
+            out.push(None);
+            return;
+        }
+        for l in data.split_inclusive(|&b| b == b'\n') {
+            let l = l.strip_suffix(b"\n").unwrap_or(l);
+            let bare = l.strip_suffix(b"\r").unwrap_or(l);
+            out.push((bare.len() <= MAX_LINE).then(|| l.to_vec()));
+        }
+    }
+
+    fn by_blocks(input: &[u8]) -> Vec<Option<Vec<u8>>> {
+        let mut out = Vec::new();
+        for (data, overlong) in blocks(input, 0) {
+            lines_of(&data, overlong, &mut out);
+        }
+        out
+    }
+
+    #[cfg(unix)]
+    fn by_pieces(input: &[u8], piece: u64) -> Vec<Option<Vec<u8>>> {
+        let mut f = tempfile::tempfile().unwrap();
+        std::io::Write::write_all(&mut f, input).unwrap();
+        let size = input.len() as u64;
+        let mut out = Vec::new();
+        let mut buf = Vec::new();
+        let mut start = 0;
+        while start < size {
+            let p = read_piece(&f, start, start + piece, size, &mut buf).unwrap();
+            lines_of(&buf[p.lines.clone()], false, &mut out);
+            if p.overlong {
+                out.push(None);
+            }
+            start += piece;
+        }
+        out
+    }
+
+    /// Pieces read by position give exactly the lines the block reader
+    /// gives, wherever the pieces' edges fall: inside a line, on a newline,
+    /// inside a CRLF, inside a byte-order mark, across a line over the cap.
+    #[cfg(unix)]
+    #[test]
+    fn pieces_give_the_lines_blocks_give() {
+        let long = vec![b'x'; MAX_LINE + 5];
+        let just_fits = vec![b'y'; MAX_LINE];
+        let mut inputs: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"\n".to_vec(),
+            b"one".to_vec(),
+            b"one\ntwo\nthree\n".to_vec(),
+            b"one\r\ntwo\r\n\r\nthree".to_vec(),
+            b"\xEF\xBB\xBFDec  3 04:00:01 h CRON[1]: (root) CMD (x)\nnext\n".to_vec(),
+            b"\xEF\xBB".to_vec(),
+            b"a\n\n\nb\n\n".to_vec(),
+        ];
+        for (before, after) in [
+            (&b"a\nb\n"[..], &b"\nc\n"[..]),
+            (b"", b"\nc"),
+            (b"a\n", b""),
+        ] {
+            for middle in [&long, &just_fits] {
+                let mut v = before.to_vec();
+                v.extend_from_slice(middle);
+                v.extend_from_slice(after);
+                inputs.push(v);
+            }
+        }
+        // A line of exactly MAX_LINE bytes before its `\r\n`.
+        let mut crlf = just_fits.clone();
+        crlf.extend_from_slice(b"\r\nz\n");
+        inputs.push(crlf);
+        for input in &inputs {
+            let want = by_blocks(input);
+            let small = input.len() < 4096;
+            for piece in [
+                1u64,
+                2,
+                3,
+                5,
+                7,
+                64,
+                4096,
+                65_536,
+                700_000,
+                1 << 20,
+                3 << 20,
+            ] {
+                if small || piece >= 4096 {
+                    assert_eq!(
+                        by_pieces(input, piece),
+                        want,
+                        "input of {} bytes in pieces of {piece}",
+                        input.len()
+                    );
+                }
+            }
+        }
     }
 }
