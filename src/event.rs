@@ -27,6 +27,24 @@ impl Names {
     }
 }
 
+/// The shared [`Name`] for `s` on this thread: parsers name the same host,
+/// user and command on thousands of lines, and build each name once here
+/// instead of allocating it per line. A cache: it is emptied when it grows
+/// past a bound, so hostile input with endless distinct names costs
+/// allocations, not memory.
+pub fn intern(s: &str) -> Name {
+    thread_local! {
+        static NAMES: std::cell::RefCell<Names> = std::cell::RefCell::default();
+    }
+    const MOST: usize = 1 << 16;
+    NAMES.with_borrow_mut(|names| {
+        if names.0.len() >= MOST {
+            names.0.clear();
+        }
+        names.get(s)
+    })
+}
+
 /// Index of an input in the report's `inputs[]` list.
 pub type SourceId = u32;
 

@@ -170,29 +170,52 @@ pub fn resolve_local(
 
 /// Month number from a three-letter English abbreviation (any case).
 pub fn month_from_abbr(b: &[u8]) -> Option<u32> {
-    if b.len() != 3 {
+    let &[a, b, c] = b else {
         return None;
-    }
-    let m = [
-        b[0].to_ascii_lowercase(),
-        b[1].to_ascii_lowercase(),
-        b[2].to_ascii_lowercase(),
-    ];
-    Some(match &m {
-        b"jan" => 1,
-        b"feb" => 2,
-        b"mar" => 3,
-        b"apr" => 4,
-        b"may" => 5,
-        b"jun" => 6,
-        b"jul" => 7,
-        b"aug" => 8,
-        b"sep" => 9,
-        b"oct" => 10,
-        b"nov" => 11,
-        b"dec" => 12,
-        _ => return None,
-    })
+    };
+    // Folded to lower case by setting bit 5: exact for letters (each lower
+    // case letter has exactly one other byte, its capital, that folds to
+    // it), and no month holds anything else. One integer match, since the
+    // framing test asks this of nearly every line of a syslog.
+    Some(
+        match u32::from_le_bytes([a | 0x20, b | 0x20, c | 0x20, 0]) {
+            x if x == abbr(b"jan") => 1,
+            x if x == abbr(b"feb") => 2,
+            x if x == abbr(b"mar") => 3,
+            x if x == abbr(b"apr") => 4,
+            x if x == abbr(b"may") => 5,
+            x if x == abbr(b"jun") => 6,
+            x if x == abbr(b"jul") => 7,
+            x if x == abbr(b"aug") => 8,
+            x if x == abbr(b"sep") => 9,
+            x if x == abbr(b"oct") => 10,
+            x if x == abbr(b"nov") => 11,
+            x if x == abbr(b"dec") => 12,
+            _ => return None,
+        },
+    )
+}
+
+const fn abbr(w: &[u8; 3]) -> u32 {
+    u32::from_le_bytes([w[0], w[1], w[2], 0])
+}
+
+/// A weekday's three-letter English abbreviation (any case), as a leading
+/// weekday in `ctime` and `journalctl -o short-full` stamps writes it.
+pub fn is_weekday_abbr(b: &[u8]) -> bool {
+    let &[a, b, c] = b else {
+        return false;
+    };
+    matches!(
+        u32::from_le_bytes([a | 0x20, b | 0x20, c | 0x20, 0]),
+        x if x == abbr(b"mon")
+            || x == abbr(b"tue")
+            || x == abbr(b"wed")
+            || x == abbr(b"thu")
+            || x == abbr(b"fri")
+            || x == abbr(b"sat")
+            || x == abbr(b"sun")
+    )
 }
 
 fn digits(b: &[u8]) -> Option<u32> {
@@ -371,6 +394,42 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The folded one-integer match is the plain case-insensitive one, for
+    /// every first and second byte and the third drawn from letters,
+    /// their neighbours (`@`, `[`, backtick, `{`), digits and high bytes.
+    #[test]
+    fn month_and_weekday_abbreviations_fold_exactly() {
+        const MONTHS: [&[u8; 3]; 12] = [
+            b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+            b"dec",
+        ];
+        const DAYS: [&[u8; 3]; 7] = [b"mon", b"tue", b"wed", b"thu", b"fri", b"sat", b"sun"];
+        let thirds: Vec<u8> = (b'@'..=b'{')
+            .chain(b'0'..=b'9')
+            .chain([0, b' ', 0x80, 0xc3, 0xe0, 0xff])
+            .collect();
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                for &c in &thirds {
+                    let w = [a, b, c];
+                    let low = w.to_ascii_lowercase();
+                    let month = MONTHS
+                        .iter()
+                        .position(|m| **m == *low)
+                        .map(|i| i as u32 + 1);
+                    assert_eq!(month_from_abbr(&w), month, "{w:?}");
+                    assert_eq!(
+                        is_weekday_abbr(&w),
+                        DAYS.iter().any(|d| **d == *low),
+                        "{w:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(month_from_abbr(b"Dec "), None);
+        assert!(!is_weekday_abbr(b"Mo"));
+    }
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

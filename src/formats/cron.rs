@@ -8,23 +8,46 @@
 //! daemon logs that is not about a run (STARTUP, RELOAD, crontab edits) is
 //! [`Kind::Context`]: recognised, never a run.
 
-use crate::event::{Kind, Outcome, Scheduler};
+use crate::event::{Kind, Outcome, Scheduler, intern};
 
 /// The program part of an ident: `/usr/sbin/cron` → `cron`,
 /// `crond(pam_unix)` → (`crond`, `pam_unix`), `run-parts(/etc/cron.daily)` →
 /// (`run-parts`, `/etc/cron.daily`).
 pub fn split_ident(ident: &str) -> (&str, Option<&str>) {
-    let (base, paren) = match ident.find('(') {
+    let (base, paren) = match memchr::memchr(b'(', ident.as_bytes()) {
         Some(i) if ident.ends_with(')') => (&ident[..i], Some(&ident[i + 1..ident.len() - 1])),
         _ => (ident, None),
     };
-    let base = base.rsplit('/').next().unwrap_or(base);
+    let base = memchr::memrchr(b'/', base.as_bytes()).map_or(base, |i| &base[i + 1..]);
     (base, paren)
+}
+
+/// Where `a` followed by `b` first stands in `s` (a two-byte needle, found
+/// without building a substring searcher).
+pub(crate) fn find_pair(s: &str, a: u8, b: u8) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(a, &bytes[from..]) {
+        let at = from + i;
+        if bytes.get(at + 1) == Some(&b) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Parse a message from a cron-family ident. `pid` is the tag's pid.
 pub fn parse(ident: &str, pid: Option<u32>, msg: &str) -> Option<Kind> {
-    let (base, paren) = split_ident(ident);
+    parse_split(split_ident(ident), pid, msg)
+}
+
+/// [`parse`] with the ident already split ([`split_ident`]).
+pub fn parse_split(
+    (base, paren): (&str, Option<&str>),
+    pid: Option<u32>,
+    msg: &str,
+) -> Option<Kind> {
     let pid_or_0 = pid.unwrap_or(0);
     match base {
         "CRON" | "cron" | "CROND" | "crond" | "Cron" => {
@@ -65,16 +88,16 @@ fn parse_cron(sched: Scheduler, pid: u32, msg: &str) -> Option<Kind> {
         // `crond (busybox 1.36.1) started, log level 8` and similar.
         return Some(Kind::Context);
     }
-    let close = m.find(") ")?;
+    let close = find_pair(m, b')', b' ')?;
     let user = &m[1..close];
     let rest = &m[close + 2..];
-    let (verb, arg) = match rest.find(" (") {
+    let (verb, arg) = match find_pair(rest, b' ', b'(') {
         Some(i) => (&rest[..i], Some(&rest[i + 2..])),
         None => (rest, None),
     };
     // The argument runs to the line's last `)`: commands hold unbalanced
     // parentheses (`echo ')' ; exit 2`, plaso's `/sbin/status.mycheck))`).
-    let arg = arg.map(|a| match a.rfind(')') {
+    let arg = arg.map(|a| match memchr::memrchr(b')', a.as_bytes()) {
         Some(i) => &a[..i],
         None => a,
     });
@@ -84,21 +107,21 @@ fn parse_cron(sched: Scheduler, pid: u32, msg: &str) -> Option<Kind> {
                 sched,
                 pid: job,
                 parent: Some(pid),
-                user: user.into(),
-                command: cmd.into(),
+                user: intern(user),
+                command: intern(cmd),
             },
             None => Kind::CronCmd {
                 sched,
                 pid,
                 parent: None,
-                user: user.into(),
-                command: cmd.into(),
+                user: intern(user),
+                command: intern(cmd),
             },
         },
         ("END" | "CMDEND", Some(cmd)) => Kind::CronEnd {
             pid,
-            user: user.into(),
-            command: job_pid(cmd).map_or(cmd, |(_, c)| c).into(),
+            user: intern(user),
+            command: intern(job_pid(cmd).map_or(cmd, |(_, c)| c)),
             status: None,
         },
         ("CMDOUT", Some(text)) => Kind::CronOutput {
@@ -156,7 +179,7 @@ fn parse_grandchild(a: &str, pid: u32) -> Option<Kind> {
 /// `pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)`,
 /// `session opened for user root by (uid=0)`, `session closed for user root`.
 fn parse_session(pid: u32, msg: &str) -> Option<Kind> {
-    let body = match msg.find("): ") {
+    let body = match memchr::memmem::find(msg.as_bytes(), b"): ") {
         Some(i) if msg.starts_with("pam_") => &msg[i + 3..],
         _ => msg,
     };
@@ -167,14 +190,11 @@ fn parse_session(pid: u32, msg: &str) -> Option<Kind> {
     } else {
         return None;
     };
-    let user: String = rest
-        .chars()
-        .take_while(|c| !matches!(c, ' ' | '('))
-        .collect();
+    let user = rest.find([' ', '(']).map_or(rest, |i| &rest[..i]);
     Some(Kind::CronSession {
         pid,
         opened,
-        user: user.into(),
+        user: intern(user),
     })
 }
 
@@ -186,8 +206,8 @@ fn parse_busybox(rest: &str) -> Option<Kind> {
     let command = rest.strip_prefix("cmd ")?;
     Some(Kind::BusyboxCmd {
         pid: pid.parse().ok()?,
-        user: user.into(),
-        command: command.into(),
+        user: intern(user),
+        command: intern(command),
     })
 }
 
@@ -201,8 +221,8 @@ fn parse_dcron_start(rest: &str) -> Option<Kind> {
         sched: Scheduler::Cron,
         pid: pid.parse().ok()?,
         parent: None,
-        user: user.into(),
-        command: command.into(),
+        user: intern(user),
+        command: intern(command),
     })
 }
 
@@ -212,8 +232,8 @@ fn parse_dcron_exit(pid: u32, rest: &str) -> Option<Kind> {
     let (user, command) = rest.split_once(' ').unwrap_or((rest, ""));
     Some(Kind::CronEnd {
         pid,
-        user: user.into(),
-        command: command.into(),
+        user: intern(user),
+        command: intern(command),
         status: Some(status.trim().parse().ok()?),
     })
 }
@@ -230,7 +250,7 @@ fn parse_anacron(pid: u32, msg: &str) -> Kind {
     if tail.starts_with("started") {
         return Kind::AnacronStart {
             pid,
-            job: job.into(),
+            job: intern(&job),
         };
     }
     let Some(t) = tail.strip_prefix("terminated") else {
@@ -252,7 +272,7 @@ fn parse_anacron(pid: u32, msg: &str) -> Kind {
     };
     Kind::AnacronEnd {
         pid,
-        job: job.into(),
+        job: intern(&job),
         outcome,
     }
 }
@@ -291,8 +311,8 @@ mod tests {
             sched,
             pid,
             parent: None,
-            user: user.into(),
-            command: command.into(),
+            user: intern(user),
+            command: intern(command),
         }
     }
 

@@ -64,7 +64,7 @@ pub fn parse(line: &str, facts: &Facts) -> Verdict {
     let Some(msg) = message(&obj) else {
         return Verdict::Noise;
     };
-    let host: Option<crate::event::Name> = field(&obj, "_HOSTNAME").map(Into::into);
+    let host: Option<crate::event::Name> = field(&obj, "_HOSTNAME").map(crate::event::intern);
     let ident = field(&obj, "SYSLOG_IDENTIFIER")
         .or_else(|| field(&obj, "_COMM"))
         .unwrap_or("");

@@ -61,11 +61,11 @@ impl InputKind {
 
 /// The event a scheduler's message means, by ident.
 pub fn scheduler_message(ident: &str, pid: Option<u32>, msg: &str) -> Option<Kind> {
-    let (base, _) = cron::split_ident(ident);
-    if base == "systemd" {
+    let split = cron::split_ident(ident);
+    if split.0 == "systemd" {
         return systemd::parse(msg);
     }
-    cron::parse(ident, pid, msg)
+    cron::parse_split(split, pid, msg)
 }
 
 /// Parse one syslog record (already split from a stream line).
@@ -73,7 +73,7 @@ pub fn parse_syslog_record(rec: &str) -> Result<Option<Parsed>, syslog::FrameErr
     let f = syslog::parse_frame(rec)?;
     Ok(scheduler_message(f.ident, f.pid, f.msg).map(|kind| Parsed {
         stamp: f.stamp,
-        host: f.host.map(Into::into),
+        host: f.host.map(crate::event::intern),
         kind,
         text: rec.to_string(),
     }))
@@ -196,31 +196,58 @@ fn strip_ansi(s: &str) -> String {
 pub const OVERLONG: &str = "line longer than 1048576 bytes (cut)";
 const _: () = assert!(crate::input::MAX_LINE == 1_048_576);
 
-/// Parse a chunk of complete lines of a scheduler input (syslog in any
-/// framing, or journal JSON).
-pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
-    let mut out = ChunkOut::default();
-    // Start offsets of the lines holding invalid UTF-8, found in one pass
-    // over the chunk (from_utf8 resumes after each bad line).
-    let mut bad_lines: Vec<usize> = Vec::new();
+/// Start offsets of the lines of `chunk` that hold invalid UTF-8, in order.
+/// Nearly every chunk is valid: one vectorised check says so; otherwise
+/// `from_utf8` finds each bad line, resuming after it.
+fn invalid_utf8_lines(chunk: &[u8]) -> Vec<usize> {
+    let mut bad = Vec::new();
+    if simdutf8::basic::from_utf8(chunk).is_ok() {
+        return bad;
+    }
     let mut from = 0;
     while let Err(e) = std::str::from_utf8(&chunk[from..]) {
         let at = from + e.valid_up_to();
         let start = memchr::memrchr(b'\n', &chunk[..at]).map_or(0, |i| i + 1);
-        bad_lines.push(start);
+        bad.push(start);
         from = memchr::memchr(b'\n', &chunk[at..]).map_or(chunk.len(), |i| at + i + 1);
     }
-    let mut bad = bad_lines.into_iter().peekable();
-    // (start, end, is the match `systemd`?) of every prefilter match.
-    let mut hits = PREFILTER
-        .find_iter(chunk)
-        .map(|m| (m.start(), m.end(), m.pattern().as_usize() == SYSTEMD))
-        .peekable();
-    let mut last_framed: Option<(usize, usize)> = None;
-    let mut pos = 0;
-    let mut idx: u64 = 0;
-    while pos < chunk.len() {
-        let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
+    bad
+}
+
+/// What the prefilter found on a line: nothing, only `systemd` (which may
+/// be part of a host name), or a cron-family literal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hit {
+    None,
+    Systemd,
+    Cron,
+}
+
+/// The state of one pass over a chunk.
+struct ChunkScan<'c, 'f> {
+    chunk: &'c [u8],
+    facts: &'f Facts,
+    out: ChunkOut,
+    /// Start offsets of lines with invalid UTF-8, in order.
+    bad: std::iter::Peekable<std::vec::IntoIter<usize>>,
+    /// (start, end) of the last line with a syslog frame.
+    last_framed: Option<(usize, usize)>,
+    /// Index of the next line.
+    idx: u64,
+}
+
+impl ChunkScan<'_, '_> {
+    fn malformed(&mut self, why: &'static str) {
+        self.out.counts.malformed += 1;
+        if self.out.malformed.len() < EXAMPLES {
+            self.out.malformed.push((self.idx, why));
+        }
+    }
+
+    /// One physical line, `pos..end` (without its `\n`).
+    #[inline]
+    fn line(&mut self, pos: usize, end: usize, hit: Hit) {
+        let chunk = self.chunk;
         let mut line = &chunk[pos..end];
         if line.last() == Some(&b'\r') {
             line = &line[..line.len() - 1];
@@ -235,104 +262,149 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
                 start += n;
             }
         }
-        let mut hit = false;
-        // Whether a cron-family pattern is on this line, or only `systemd`
-        // (which may be part of a host name).
-        let mut cron_hit = false;
-        while let Some(&(m, _, systemd)) = hits.peek() {
-            if m >= end {
-                break;
-            }
-            if m >= pos {
-                hit = true;
-                cron_hit |= !systemd;
-            }
-            hits.next();
-        }
         // Most of systemd's lines are about sessions, slices and scopes:
         // one naming no service or timer, and starting or finishing
         // nothing, cannot be about a job and is noise without parsing.
-        if hit && !cron_hit && !systemd_may_matter(line) {
-            hit = false;
-        }
-        out.counts.lines += 1;
-        let invalid = bad.peek() == Some(&pos);
+        let hit = hit == Hit::Cron || (hit == Hit::Systemd && systemd_may_matter(line));
+        self.out.counts.lines += 1;
+        let invalid = self.bad.peek() == Some(&pos);
         if invalid {
-            bad.next();
-            out.counts.invalid_utf8 += 1;
+            self.bad.next();
+            self.out.counts.invalid_utf8 += 1;
         }
         // A line over the cap inside a block (the reader cuts only those
         // that cross one): malformed, like a cut one, and not parsed.
         if line.len() > crate::input::MAX_LINE {
-            out.counts.malformed += 1;
-            if out.malformed.len() < EXAMPLES {
-                out.malformed.push((idx, OVERLONG));
-            }
-            idx += 1;
-            pos = end + 1;
-            continue;
-        }
-        let is_json = line.first() == Some(&b'{');
-        if hit || is_json {
-            // Valid UTF-8 (nearly always) borrows; only a bad line is copied.
-            let mut text = if invalid {
-                String::from_utf8_lossy(line)
-            } else {
-                // Cannot fail: the chunk scan found no invalid byte here.
-                std::borrow::Cow::Borrowed(std::str::from_utf8(line).unwrap_or_default())
-            };
-            // Saved from a coloured terminal (`grep --color`, journalctl):
-            // read without the colour codes.
-            if memchr::memchr(0x1b, line).is_some() {
-                text = std::borrow::Cow::Owned(strip_ansi(&text));
-            }
-            let verdict = if is_json {
-                journal::parse(&text, facts)
-            } else {
-                record_verdict(&text, &mut out.events, idx)
-            };
-            if !matches!(verdict, Verdict::Malformed(_)) {
-                last_framed = Some((start, start + line.len()));
-            }
-            match verdict {
-                Verdict::Event(p) => {
-                    out.counts.recognized += 1;
-                    out.events.push((idx, *p));
-                }
-                Verdict::Noise => out.counts.ignored += 1,
-                Verdict::Malformed(why) => {
-                    out.counts.malformed += 1;
-                    if out.malformed.len() < EXAMPLES {
-                        out.malformed.push((idx, why));
-                    }
-                }
-            }
+            self.malformed(OVERLONG);
+        } else if hit || line.first() == Some(&b'{') {
+            self.parse(line, start, invalid);
         } else if line.is_empty() || line[0] == b' ' || line[0] == b'\t' {
             // Blank, or a continuation of the record before (tab-continued
             // multi-line messages).
-            out.counts.ignored += 1;
+            self.out.counts.ignored += 1;
         } else if framed_guess(line) {
-            out.counts.ignored += 1;
-            last_framed = Some((start, start + line.len()));
+            self.out.counts.ignored += 1;
+            self.last_framed = Some((start, start + line.len()));
         } else {
-            out.counts.malformed += 1;
-            if out.malformed.len() < EXAMPLES {
-                out.malformed
-                    .push((idx, syslog::FrameError::NoTimestamp.reason()));
-            }
+            self.malformed(syslog::FrameError::NoTimestamp.reason());
         }
-        idx += 1;
+        self.idx += 1;
+    }
+
+    /// A line worth parsing: a prefilter hit, or journal JSON.
+    fn parse(&mut self, line: &[u8], start: usize, invalid: bool) {
+        // Valid UTF-8 (nearly always) borrows; only a bad line is copied.
+        let mut text = if invalid {
+            String::from_utf8_lossy(line)
+        } else {
+            // Cannot fail: the chunk scan found no invalid byte here.
+            std::borrow::Cow::Borrowed(std::str::from_utf8(line).unwrap_or_default())
+        };
+        // Saved from a coloured terminal (`grep --color`, journalctl):
+        // read without the colour codes.
+        if memchr::memchr(0x1b, line).is_some() {
+            text = std::borrow::Cow::Owned(strip_ansi(&text));
+        }
+        let verdict = if line.first() == Some(&b'{') {
+            journal::parse(&text, self.facts)
+        } else {
+            record_verdict(&text, &mut self.out.events, self.idx)
+        };
+        if !matches!(verdict, Verdict::Malformed(_)) {
+            self.last_framed = Some((start, start + line.len()));
+        }
+        match verdict {
+            Verdict::Event(p) => {
+                self.out.counts.recognized += 1;
+                self.out.events.push((self.idx, *p));
+            }
+            Verdict::Noise => self.out.counts.ignored += 1,
+            Verdict::Malformed(why) => self.malformed(why),
+        }
+    }
+
+    /// Every line of `from..to`, which holds no prefilter literal; `to` is
+    /// a line's start or the chunk's end.
+    fn plain_lines(&mut self, from: usize, to: usize) {
+        let chunk = self.chunk;
+        let mut pos = from;
+        for nl in memchr::memchr_iter(b'\n', &chunk[from..to]) {
+            let end = from + nl;
+            let b = &chunk[pos..end];
+            // Nearly every line: an RFC 3164 header's month (so no NULs,
+            // no JSON, no indent), valid UTF-8, under the cap. What
+            // [`Self::line`] decides for it, without its other tests.
+            if b.len() > 5
+                && b[3] == b' '
+                && b.len() <= crate::input::MAX_LINE
+                && crate::time::month_from_abbr(&b[..3]).is_some()
+                && self.bad.peek() != Some(&pos)
+            {
+                self.out.counts.lines += 1;
+                self.out.counts.ignored += 1;
+                self.idx += 1;
+                let bare = if b[b.len() - 1] == b'\r' {
+                    end - 1
+                } else {
+                    end
+                };
+                self.last_framed = Some((pos, bare));
+            } else {
+                self.line(pos, end, Hit::None);
+            }
+            pos = end + 1;
+        }
+        if pos < to {
+            self.line(pos, to, Hit::None);
+        }
+    }
+}
+
+/// Parse a chunk of complete lines of a scheduler input (syslog in any
+/// framing, or journal JSON).
+///
+/// One literal search ([`PREFILTER`]) jumps from one line worth parsing to
+/// the next; the lines in between get only a byte test for their framing
+/// (to count them ignored or malformed), found by one vectorised newline
+/// search.
+pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
+    let mut scan = ChunkScan {
+        chunk,
+        facts,
+        out: ChunkOut::default(),
+        bad: invalid_utf8_lines(chunk).into_iter().peekable(),
+        last_framed: None,
+        idx: 0,
+    };
+    let mut pos = 0;
+    while pos < chunk.len() {
+        let span = aho_corasick::Span::from(pos..chunk.len());
+        let Some(m) = PREFILTER.find_in(chunk, span) else {
+            scan.plain_lines(pos, chunk.len());
+            break;
+        };
+        let line_start =
+            memchr::memrchr(b'\n', &chunk[pos..m.start()]).map_or(pos, |i| pos + i + 1);
+        scan.plain_lines(pos, line_start);
+        let end = memchr::memchr(b'\n', &chunk[m.end()..]).map_or(chunk.len(), |i| m.end() + i);
+        // Whether a cron-family literal is on this line, or only `systemd`.
+        let mut hit = Hit::Systemd;
+        let mut next = Some(m);
+        while let Some(m) = next {
+            if m.pattern().as_usize() != SYSTEMD {
+                hit = Hit::Cron;
+                break;
+            }
+            next = PREFILTER.find_in(chunk, aho_corasick::Span::from(m.end()..end));
+        }
+        scan.line(line_start, end, hit);
         pos = end + 1;
     }
-    // Thousands of lines name the same host, user, command: share them here,
-    // on the parsing threads.
-    let mut names = crate::event::Names::default();
-    for (_, p) in &mut out.events {
-        if let Some(h) = &p.host {
-            p.host = Some(names.get(h));
-        }
-        p.kind.share_names(&mut names);
-    }
+    let ChunkScan {
+        mut out,
+        last_framed,
+        ..
+    } = scan;
     if let Some((s, e)) = last_framed {
         let text = String::from_utf8_lossy(&chunk[s..e]);
         out.last_stamp = if text.starts_with('{') {
@@ -355,12 +427,17 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
 /// recognised if any record was, else noise if any record was framed (or the
 /// line continues the one before), else malformed.
 fn record_verdict(text: &str, events: &mut Vec<(u64, Parsed)>, idx: u64) -> Verdict {
-    let mut found: Vec<Parsed> = Vec::new();
+    // The last record recognised; those before it go straight to `events`.
+    let mut found: Option<Parsed> = None;
     let mut framed = false;
     let mut first_err = None;
     for (n, rec) in syslog::split_records(text).enumerate() {
         match parse_syslog_record(rec) {
-            Ok(Some(p)) => found.push(p),
+            Ok(Some(p)) => {
+                if let Some(before) = found.replace(p) {
+                    events.push((idx, before));
+                }
+            }
             Ok(None) => framed = true,
             Err(syslog::FrameError::NoTag) => framed = true,
             Err(e) => {
@@ -373,11 +450,8 @@ fn record_verdict(text: &str, events: &mut Vec<(u64, Parsed)>, idx: u64) -> Verd
             }
         }
     }
-    match found.pop() {
-        Some(last) => {
-            events.extend(found.into_iter().map(|p| (idx, p)));
-            Verdict::Event(Box::new(last))
-        }
+    match found {
+        Some(last) => Verdict::Event(Box::new(last)),
         None if framed => Verdict::Noise,
         None if text.starts_with([' ', '\t']) => Verdict::Noise,
         None => Verdict::Malformed(first_err.map_or("not a syslog line", |e| e.reason())),
@@ -497,6 +571,161 @@ fn is_log_level(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The chunk scan before it jumped between prefilter hits (one `memchr`
+    /// per line, every prefilter match visited): [`parse_syslog_chunk`] must
+    /// give exactly what it gave.
+    fn reference_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
+        let mut out = ChunkOut::default();
+        // Start offsets of the lines holding invalid UTF-8, found in one pass
+        // over the chunk (from_utf8 resumes after each bad line).
+        let mut bad_lines: Vec<usize> = Vec::new();
+        let mut from = 0;
+        while let Err(e) = std::str::from_utf8(&chunk[from..]) {
+            let at = from + e.valid_up_to();
+            let start = memchr::memrchr(b'\n', &chunk[..at]).map_or(0, |i| i + 1);
+            bad_lines.push(start);
+            from = memchr::memchr(b'\n', &chunk[at..]).map_or(chunk.len(), |i| at + i + 1);
+        }
+        let mut bad = bad_lines.into_iter().peekable();
+        // (start, end, is the match `systemd`?) of every prefilter match.
+        let mut hits = PREFILTER
+            .find_iter(chunk)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize() == SYSTEMD))
+            .peekable();
+        let mut last_framed: Option<(usize, usize)> = None;
+        let mut pos = 0;
+        let mut idx: u64 = 0;
+        while pos < chunk.len() {
+            let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
+            let mut line = &chunk[pos..end];
+            if line.last() == Some(&b'\r') {
+                line = &line[..line.len() - 1];
+            }
+            // The NULs an unclean shutdown leaves where the file was extended,
+            // then the first line written after the reboot: that line is read.
+            let mut start = pos;
+            if line.first() == Some(&0) {
+                let n = line.iter().take_while(|&&b| b == 0).count();
+                if n < line.len() {
+                    line = &line[n..];
+                    start += n;
+                }
+            }
+            let mut hit = false;
+            // Whether a cron-family pattern is on this line, or only `systemd`
+            // (which may be part of a host name).
+            let mut cron_hit = false;
+            while let Some(&(m, _, systemd)) = hits.peek() {
+                if m >= end {
+                    break;
+                }
+                if m >= pos {
+                    hit = true;
+                    cron_hit |= !systemd;
+                }
+                hits.next();
+            }
+            // Most of systemd's lines are about sessions, slices and scopes:
+            // one naming no service or timer, and starting or finishing
+            // nothing, cannot be about a job and is noise without parsing.
+            if hit && !cron_hit && !systemd_may_matter(line) {
+                hit = false;
+            }
+            out.counts.lines += 1;
+            let invalid = bad.peek() == Some(&pos);
+            if invalid {
+                bad.next();
+                out.counts.invalid_utf8 += 1;
+            }
+            // A line over the cap inside a block (the reader cuts only those
+            // that cross one): malformed, like a cut one, and not parsed.
+            if line.len() > crate::input::MAX_LINE {
+                out.counts.malformed += 1;
+                if out.malformed.len() < EXAMPLES {
+                    out.malformed.push((idx, OVERLONG));
+                }
+                idx += 1;
+                pos = end + 1;
+                continue;
+            }
+            let is_json = line.first() == Some(&b'{');
+            if hit || is_json {
+                // Valid UTF-8 (nearly always) borrows; only a bad line is copied.
+                let mut text = if invalid {
+                    String::from_utf8_lossy(line)
+                } else {
+                    // Cannot fail: the chunk scan found no invalid byte here.
+                    std::borrow::Cow::Borrowed(std::str::from_utf8(line).unwrap_or_default())
+                };
+                // Saved from a coloured terminal (`grep --color`, journalctl):
+                // read without the colour codes.
+                if memchr::memchr(0x1b, line).is_some() {
+                    text = std::borrow::Cow::Owned(strip_ansi(&text));
+                }
+                let verdict = if is_json {
+                    journal::parse(&text, facts)
+                } else {
+                    record_verdict(&text, &mut out.events, idx)
+                };
+                if !matches!(verdict, Verdict::Malformed(_)) {
+                    last_framed = Some((start, start + line.len()));
+                }
+                match verdict {
+                    Verdict::Event(p) => {
+                        out.counts.recognized += 1;
+                        out.events.push((idx, *p));
+                    }
+                    Verdict::Noise => out.counts.ignored += 1,
+                    Verdict::Malformed(why) => {
+                        out.counts.malformed += 1;
+                        if out.malformed.len() < EXAMPLES {
+                            out.malformed.push((idx, why));
+                        }
+                    }
+                }
+            } else if line.is_empty() || line[0] == b' ' || line[0] == b'\t' {
+                // Blank, or a continuation of the record before (tab-continued
+                // multi-line messages).
+                out.counts.ignored += 1;
+            } else if framed_guess(line) {
+                out.counts.ignored += 1;
+                last_framed = Some((start, start + line.len()));
+            } else {
+                out.counts.malformed += 1;
+                if out.malformed.len() < EXAMPLES {
+                    out.malformed
+                        .push((idx, syslog::FrameError::NoTimestamp.reason()));
+                }
+            }
+            idx += 1;
+            pos = end + 1;
+        }
+        // Thousands of lines name the same host, user, command: share them here,
+        // on the parsing threads.
+        let mut names = crate::event::Names::default();
+        for (_, p) in &mut out.events {
+            if let Some(h) = &p.host {
+                p.host = Some(names.get(h));
+            }
+            p.kind.share_names(&mut names);
+        }
+        if let Some((s, e)) = last_framed {
+            let text = String::from_utf8_lossy(&chunk[s..e]);
+            out.last_stamp = if text.starts_with('{') {
+                match journal::parse(&text, facts) {
+                    Verdict::Event(p) => Some(p.stamp),
+                    _ => None,
+                }
+            } else {
+                syslog::split_records(&text)
+                    .filter_map(|r| syslog::parse_frame(r).ok())
+                    .last()
+                    .map(|f| f.stamp)
+            };
+        }
+        out
+    }
 
     fn facts() -> Facts {
         Facts::new(None, &[]).unwrap()
@@ -626,5 +855,105 @@ Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure";
         // A line of NULs only stays what it was: malformed.
         let out = parse_syslog_chunk(&[0u8; 64], &facts);
         assert_eq!((out.counts.lines, out.counts.malformed), (1, 1));
+    }
+
+    /// Real lines of every shape the chunk scan tells apart: cron, cronie,
+    /// systemd that matters and systemd that does not (and `systemd` in a
+    /// host name), a cron word inside noise, journal JSON, rsyslog stream
+    /// lines, continuations, blank and framing-less lines, colour codes.
+    const SHAPES: &[&str] = &[
+        "Dec  3 04:00:01 web-01 CRON[52185]: (root) CMD (cd /srv/app && ./bin/backup.sh --full >> /var/log/jobs/backup.log 2>&1)",
+        "Dec  3 04:00:01 web-01 CRON[52184]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)",
+        "Dec  3 04:00:42 web-01 CRON[52184]: (CRON) error (grandchild #52185 failed with exit status 2)",
+        "Jul 28 09:01:00 localhost CROND[2175]: (root) CMDEND (run-parts /etc/cron.hourly)",
+        "Dec  3 04:00:31 web-01 systemd[1]: backup.service: Main process exited, code=exited, status=1/FAILURE",
+        "Dec  3 04:00:03 web-07 systemd[1]: session-812.scope: Deactivated successfully.",
+        "Dec  3 04:00:03 systemd-host sshd[4242]: Accepted publickey for deploy from 10.0.3.7 port 51234 ssh2",
+        "Dec  3 04:00:03 web-07 systemd-logind[612]: New session 812 of user deploy.",
+        "Dec  3 04:00:03 web-07 systemd[1]: Started cron.service - Regular background program processing daemon.",
+        "Dec  3 04:00:02 web-07 kernel: [12345.678901] [UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.9 DST=10.0.3.11",
+        "Dec  3 04:00:02 web-07 nginx: GET /cron/status HTTP/1.1 200",
+        "<78>1 2026-12-03T04:00:01.003+01:00 web-01 CRON 12345 - - (root) CMD (true)",
+        "2026-12-03T04:00:01.123456+01:00 web-01 CRON[12345]: (root) CMD (/usr/local/bin/sync)",
+        r#"{"__REALTIME_TIMESTAMP":"1796270401000000","_HOSTNAME":"db-01","SYSLOG_IDENTIFIER":"CRON","_PID":"7","MESSAGE":"(root) CMD (vacuum)"}"#,
+        r#"{"not":"journal"}"#,
+        "<78>Mar  6 04:07:23 hostname cron[18786]: (CRON) INFO (pidfile fd = 3)<78>Mar  6 04:07:23 hostname cron[18786]: (CRON) INFO (Skipping @reboot jobs)",
+        "\tcontinued line of a multi-line message with cron in it",
+        " leading space run-parts",
+        "",
+        "garbage without a frame",
+        "garbage with CRON in it",
+        "Nov 18 01:15:43: --- last message repeated 5 times ---",
+        "\x1b[0;1;39mDec 03 04:00:01 web-01 CRON[1001]: (root) CMD (/opt/backup.sh)\x1b[0m",
+        "Dec  3 05:00:01 web-01 \x1b[01;31m\x1b[KCRON\x1b[m\x1b[K[1101]: (root) CMD (/opt/report.sh)",
+        "Feb 29 04:00:01 h CRON[1]: (root) CMD (leap)",
+        "Dec  3 04:00:01 h anacron[9]: Job `cron.daily' started",
+        "Dec  3 04:00:01 h run-parts(/etc/cron.daily)[10]: starting logrotate",
+    ];
+
+    fn line_or_bytes() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        prop_oneof![
+            8 => (0..SHAPES.len()).prop_map(|i| SHAPES[i].as_bytes().to_vec()),
+            1 => proptest::collection::vec(any::<u8>(), 0..40),
+            1 => proptest::collection::vec(prop_oneof![Just(0u8), Just(b'\r'), Just(0xff), Just(b'C')], 0..6),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+
+        /// The scan that jumps between prefilter hits gives exactly what the
+        /// line-by-line scan gave: events, counts, malformed examples, the
+        /// last stamp.
+        #[test]
+        fn jumping_scan_gives_what_the_line_scan_gave(
+            lines in proptest::collection::vec(line_or_bytes(), 0..40),
+            ends in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just("\n"), proptest::strategy::Just("\r\n")], 40),
+            last_newline: bool,
+        ) {
+            use proptest::prelude::*;
+            let mut chunk = Vec::new();
+            for (i, l) in lines.iter().enumerate() {
+                chunk.extend_from_slice(l);
+                if i + 1 < lines.len() || last_newline {
+                    chunk.extend_from_slice(ends[i].as_bytes());
+                }
+            }
+            let facts = facts();
+            let new = parse_syslog_chunk(&chunk, &facts);
+            let old = reference_chunk(&chunk, &facts);
+            prop_assert_eq!(new.counts, old.counts);
+            prop_assert_eq!(&new.events, &old.events);
+            prop_assert_eq!(&new.malformed, &old.malformed);
+            prop_assert_eq!(new.last_stamp, old.last_stamp);
+        }
+    }
+
+    #[test]
+    fn jumping_scan_on_the_demo_and_the_shared_corpus() {
+        let facts = facts();
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        for dir in [
+            "fixtures/demo/web-01",
+            "fixtures/demo/web-02",
+            "fixtures/demo/db-01",
+            "../shared/corpus",
+            "../shared/corpus/plaso",
+        ] {
+            if let Ok(rd) = std::fs::read_dir(dir) {
+                files.extend(rd.flatten().map(|e| e.path()).filter(|p| p.is_file()));
+            }
+        }
+        assert!(files.len() >= 4, "{files:?}");
+        for f in files {
+            let data = std::fs::read(&f).unwrap();
+            let new = parse_syslog_chunk(&data, &facts);
+            let old = reference_chunk(&data, &facts);
+            assert_eq!(new.counts, old.counts, "{}", f.display());
+            assert_eq!(new.events, old.events, "{}", f.display());
+            assert_eq!(new.malformed, old.malformed, "{}", f.display());
+            assert_eq!(new.last_stamp, old.last_stamp, "{}", f.display());
+        }
     }
 }

@@ -150,10 +150,7 @@ fn parse_stamp(b: &[u8]) -> Option<(Stamp, usize)> {
 }
 
 fn is_weekday(w: &[u8]) -> bool {
-    matches!(
-        w.to_ascii_lowercase().as_slice(),
-        b"mon" | b"tue" | b"wed" | b"thu" | b"fri" | b"sat" | b"sun"
-    )
+    crate::time::is_weekday_abbr(w)
 }
 
 /// An upper-case zone abbreviation (`UTC`, `CET`, `EST`) after a space.
@@ -219,9 +216,10 @@ fn with_year(s: Stamp, year: i32) -> Option<Stamp> {
 }
 
 fn is_facility_level(tok: &str) -> bool {
-    let Some((fac, lvl)) = tok.split_once('.') else {
+    let Some(dot) = memchr::memchr(b'.', tok.as_bytes()) else {
         return false;
     };
+    let (fac, lvl) = (&tok[..dot], &tok[dot + 1..]);
     let fac_ok =
         matches!(
             fac,
@@ -266,7 +264,7 @@ fn is_facility_level(tok: &str) -> bool {
 fn split_tag(tok: &str) -> Option<(&str, Option<u32>)> {
     let t = tok.strip_suffix(':').unwrap_or(tok);
     if let Some(body) = t.strip_suffix(']') {
-        let open = body.rfind('[')?;
+        let open = memchr::memrchr(b'[', body.as_bytes())?;
         let pid = body[open + 1..].trim().parse().ok()?;
         let ident = &body[..open];
         return (!ident.is_empty()).then_some((ident, Some(pid)));
@@ -297,15 +295,19 @@ fn parse_relayed(line: &str, i: usize, stamp: Stamp, depth: u8) -> Result<Frame<
         return Err(FrameError::NoTag);
     }
     let mut host = None;
+    // The token's reading as a tag, worked out once.
+    let mut tag = split_tag(tok);
     if is_facility_level(tok) {
         (tok, pos) = next_token(line, pos).ok_or(FrameError::NoTag)?;
-    } else if split_tag(tok).is_none() {
+        tag = split_tag(tok);
+    } else if tag.is_none() {
         host = Some(tok);
         (tok, pos) = next_token(line, pos).ok_or(FrameError::NoTag)?;
         if is_facility_level(tok) {
             (tok, pos) = next_token(line, pos).ok_or(FrameError::NoTag)?;
         }
-        if split_tag(tok).is_none() && depth < 2 {
+        tag = split_tag(tok);
+        if tag.is_none() && depth < 2 {
             let at = pos - tok.len();
             // A relay's header before the original one (`relay1 Dec  3
             // 04:10:01 web-01 CRON[1]: …`): the original host and tag, at
@@ -317,16 +319,18 @@ fn parse_relayed(line: &str, i: usize, stamp: Stamp, depth: u8) -> Result<Frame<
             // A relay's name before the original host's (`relay1 web-01
             // CRON[1]: …`): the host is the one right before the tag.
             if let Some((next, after)) = next_token(line, pos) {
-                if next.ends_with("]:") && split_tag(next).is_some_and(|(_, pid)| pid.is_some()) {
-                    host = Some(tok);
-                    (tok, pos) = (next, after);
+                if next.ends_with("]:") {
+                    let next_tag = split_tag(next);
+                    if next_tag.is_some_and(|(_, pid)| pid.is_some()) {
+                        host = Some(tok);
+                        (tok, pos, tag) = (next, after, next_tag);
+                    }
                 }
             }
         }
     }
     // The tag; a tag with no colon is accepted as RFC 3164 allows
     // (`hostname log_tag this is debug`).
-    let tag = split_tag(tok);
     let tagged = tag.is_some();
     let (ident, pid) = tag.unwrap_or((tok, None));
     let mut msg = line[pos..].strip_prefix(' ').unwrap_or(&line[pos..]);
