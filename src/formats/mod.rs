@@ -13,6 +13,7 @@
 pub mod cron;
 pub mod joblog;
 pub mod journal;
+mod scan;
 pub mod slack;
 pub mod syslog;
 pub mod systemd;
@@ -216,7 +217,7 @@ fn invalid_utf8_lines(chunk: &[u8]) -> Vec<usize> {
 
 /// What the prefilter found on a line: nothing, only `systemd` (which may
 /// be part of a host name), or a cron-family literal.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Hit {
     None,
     Systemd,
@@ -323,50 +324,56 @@ impl ChunkScan<'_, '_> {
         }
     }
 
-    /// Every line of `from..to`, which holds no prefilter literal; `to` is
-    /// a line's start or the chunk's end.
-    fn plain_lines(&mut self, from: usize, to: usize) {
-        let chunk = self.chunk;
-        let mut pos = from;
-        for nl in memchr::memchr_iter(b'\n', &chunk[from..to]) {
-            let end = from + nl;
-            let b = &chunk[pos..end];
-            // Nearly every line: an RFC 3164 header's month (so no NULs,
-            // no JSON, no indent), valid UTF-8, under the cap. What
-            // [`Self::line`] decides for it, without its other tests.
-            if b.len() > 5
-                && b[3] == b' '
-                && b.len() <= crate::input::MAX_LINE
-                && crate::time::month_from_abbr(&b[..3]).is_some()
-                && self.bad.peek() != Some(&pos)
-            {
-                self.out.counts.lines += 1;
-                self.out.counts.ignored += 1;
-                self.idx += 1;
-                let bare = if b[b.len() - 1] == b'\r' {
-                    end - 1
-                } else {
-                    end
-                };
-                self.last_framed = Some((pos, bare));
+    /// A line that holds no prefilter literal.
+    #[inline]
+    fn plain_line(&mut self, pos: usize, end: usize) {
+        let b = &self.chunk[pos..end];
+        // Nearly every line: an RFC 3164 header's month (so no NULs, no
+        // JSON, no indent), valid UTF-8, under the cap. What [`Self::line`]
+        // decides for it, without its other tests.
+        if b.len() > 5
+            && b[3] == b' '
+            && b.len() <= crate::input::MAX_LINE
+            && crate::time::month_from_abbr(&b[..3]).is_some()
+            && self.bad.peek() != Some(&pos)
+        {
+            self.out.counts.lines += 1;
+            self.out.counts.ignored += 1;
+            self.idx += 1;
+            let bare = if b[b.len() - 1] == b'\r' {
+                end - 1
             } else {
-                self.line(pos, end, Hit::None);
-            }
-            pos = end + 1;
-        }
-        if pos < to {
-            self.line(pos, to, Hit::None);
+                end
+            };
+            self.last_framed = Some((pos, bare));
+        } else {
+            self.line(pos, end, Hit::None);
         }
     }
+}
+
+/// Which prefilter literals `line` holds: none, only `systemd`, or one of the
+/// cron family (the literals of a leftmost-first search, as it finds them).
+fn hit_on(line: &[u8]) -> Hit {
+    let mut hit = Hit::None;
+    let mut at = 0;
+    while let Some(m) = PREFILTER.find_in(line, aho_corasick::Span::from(at..line.len())) {
+        if m.pattern().as_usize() != SYSTEMD {
+            return Hit::Cron;
+        }
+        hit = Hit::Systemd;
+        at = m.end();
+    }
+    hit
 }
 
 /// Parse a chunk of complete lines of a scheduler input (syslog in any
 /// framing, or journal JSON).
 ///
-/// One literal search ([`PREFILTER`]) jumps from one line worth parsing to
-/// the next; the lines in between get only a byte test for their framing
-/// (to count them ignored or malformed), found by one vectorised newline
-/// search.
+/// One pass ([`scan::lines`]) finds the lines and the few that may hold a
+/// [`PREFILTER`] literal; those are checked and parsed, every other line
+/// gets only a byte test for its framing (to count it ignored or
+/// malformed).
 pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
     let mut scan = ChunkScan {
         chunk,
@@ -376,30 +383,13 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
         last_framed: None,
         idx: 0,
     };
-    let mut pos = 0;
-    while pos < chunk.len() {
-        let span = aho_corasick::Span::from(pos..chunk.len());
-        let Some(m) = PREFILTER.find_in(chunk, span) else {
-            scan.plain_lines(pos, chunk.len());
-            break;
-        };
-        let line_start =
-            memchr::memrchr(b'\n', &chunk[pos..m.start()]).map_or(pos, |i| pos + i + 1);
-        scan.plain_lines(pos, line_start);
-        let end = memchr::memchr(b'\n', &chunk[m.end()..]).map_or(chunk.len(), |i| m.end() + i);
-        // Whether a cron-family literal is on this line, or only `systemd`.
-        let mut hit = Hit::Systemd;
-        let mut next = Some(m);
-        while let Some(m) = next {
-            if m.pattern().as_usize() != SYSTEMD {
-                hit = Hit::Cron;
-                break;
-            }
-            next = PREFILTER.find_in(chunk, aho_corasick::Span::from(m.end()..end));
+    scan::lines(chunk, |start, end, hit| {
+        if hit == Hit::None {
+            scan.plain_line(start, end);
+        } else {
+            scan.line(start, end, hit);
         }
-        scan.line(line_start, end, hit);
-        pos = end + 1;
-    }
+    });
     let ChunkScan {
         mut out,
         last_framed,
