@@ -181,7 +181,9 @@ fn parse_bsd(b: &[u8]) -> Option<(Stamp, usize)> {
     if dn == 0 {
         return None;
     }
-    let day: u32 = std::str::from_utf8(&b[i..i + dn]).ok()?.parse().ok()?;
+    let day = b[i..i + dn]
+        .iter()
+        .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
     i += dn;
     if b.get(i) != Some(&b' ') {
         return None;
@@ -191,7 +193,10 @@ fn parse_bsd(b: &[u8]) -> Option<(Stamp, usize)> {
     i += n;
     // Reject days that exist in no year (Feb 30, Apr 31); Feb 29 needs a
     // year and is checked when the year is known.
-    NaiveDate::from_ymd_opt(2024, month, day)?;
+    const LONGEST: [u32; 12] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if day == 0 || day > LONGEST[month as usize - 1] {
+        return None;
+    }
     let mut stamp = Stamp::NoYear { month, day, time };
     // Trailing year (ctime style).
     if b.len() >= i + 5
@@ -216,7 +221,7 @@ fn with_year(s: Stamp, year: i32) -> Option<Stamp> {
 }
 
 fn is_facility_level(tok: &str) -> bool {
-    let Some(dot) = memchr::memchr(b'.', tok.as_bytes()) else {
+    let Some(dot) = tok.bytes().position(|c| c == b'.') else {
         return false;
     };
     let (fac, lvl) = (&tok[..dot], &tok[dot + 1..]);
@@ -278,8 +283,13 @@ fn next_token(line: &str, i: usize) -> Option<(&str, usize)> {
     if start >= b.len() {
         return None;
     }
-    // Spaces are ASCII, so these byte offsets are char boundaries.
-    let end = memchr::memchr(b' ', &b[start..]).map_or(b.len(), |n| start + n);
+    // Spaces are ASCII, so these byte offsets are char boundaries. Tokens
+    // are short (a host, a tag): a plain loop beats a vectorised search's
+    // setup.
+    let end = b[start..]
+        .iter()
+        .position(|&c| c == b' ')
+        .map_or(b.len(), |n| start + n);
     Some((&line[start..end], end))
 }
 
