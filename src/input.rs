@@ -558,6 +558,10 @@ pub fn plain_file(src: &Source) -> io::Result<Option<(File, u64)>> {
     {
         return Ok(None);
     }
+    // Looked at before opening: opening a FIFO blocks until a writer comes.
+    if !std::fs::metadata(path)?.is_file() {
+        return Ok(None);
+    }
     let file = File::open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
