@@ -22,14 +22,15 @@ pub fn split_ident(ident: &str) -> (&str, Option<&str>) {
     (base, paren)
 }
 
-/// Where `a` followed by `b` first stands in `s` (a two-byte needle, found
-/// without building a substring searcher).
-pub(crate) fn find_pair(s: &str, a: u8, b: u8) -> Option<usize> {
+/// Where `needle` (a few bytes) first stands in `s`: memchr for its first
+/// byte, then a compare, without building a substring searcher.
+pub(crate) fn find_short(s: &str, needle: &[u8]) -> Option<usize> {
     let bytes = s.as_bytes();
+    let (&first, rest) = needle.split_first()?;
     let mut from = 0;
-    while let Some(i) = memchr::memchr(a, &bytes[from..]) {
+    while let Some(i) = memchr::memchr(first, &bytes[from..]) {
         let at = from + i;
-        if bytes.get(at + 1) == Some(&b) {
+        if bytes[at + 1..].starts_with(rest) {
             return Some(at);
         }
         from = at + 1;
@@ -88,10 +89,10 @@ fn parse_cron(sched: Scheduler, pid: u32, msg: &str) -> Option<Kind> {
         // `crond (busybox 1.36.1) started, log level 8` and similar.
         return Some(Kind::Context);
     }
-    let close = find_pair(m, b')', b' ')?;
+    let close = find_short(m, b") ")?;
     let user = &m[1..close];
     let rest = &m[close + 2..];
-    let (verb, arg) = match find_pair(rest, b' ', b'(') {
+    let (verb, arg) = match find_short(rest, b" (") {
         Some(i) => (&rest[..i], Some(&rest[i + 2..])),
         None => (rest, None),
     };
@@ -179,7 +180,7 @@ fn parse_grandchild(a: &str, pid: u32) -> Option<Kind> {
 /// `pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)`,
 /// `session opened for user root by (uid=0)`, `session closed for user root`.
 fn parse_session(pid: u32, msg: &str) -> Option<Kind> {
-    let body = match memchr::memmem::find(msg.as_bytes(), b"): ") {
+    let body = match find_short(msg, b"): ") {
         Some(i) if msg.starts_with("pam_") => &msg[i + 3..],
         _ => msg,
     };
