@@ -197,21 +197,6 @@ fn strip_ansi(s: &str) -> String {
 pub const OVERLONG: &str = "line longer than 1048576 bytes (cut)";
 const _: () = assert!(crate::input::MAX_LINE == 1_048_576);
 
-/// Start offsets of the lines of `chunk` that hold invalid UTF-8, in order
-/// (for a chunk the vectorised check found invalid): `from_utf8` finds each
-/// bad line, resuming after it.
-fn invalid_utf8_lines(chunk: &[u8]) -> Vec<usize> {
-    let mut bad = Vec::new();
-    let mut from = 0;
-    while let Err(e) = std::str::from_utf8(&chunk[from..]) {
-        let at = from + e.valid_up_to();
-        let start = memchr::memrchr(b'\n', &chunk[..at]).map_or(0, |i| i + 1);
-        bad.push(start);
-        from = memchr::memchr(b'\n', &chunk[at..]).map_or(chunk.len(), |i| at + i + 1);
-    }
-    bad
-}
-
 /// What the prefilter found on a line: nothing, only `systemd` (which may
 /// be part of a host name), or a cron-family literal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -224,13 +209,8 @@ enum Hit {
 /// The state of one pass over a chunk.
 struct ChunkScan<'c, 'f> {
     chunk: &'c [u8],
-    /// The chunk as text, when it is all valid UTF-8 (nearly always): a
-    /// line's text is then a slice of it, checked once for the chunk.
-    text: Option<&'c str>,
     facts: &'f Facts,
     out: ChunkOut,
-    /// Start offsets of lines with invalid UTF-8, in order.
-    bad: std::iter::Peekable<std::vec::IntoIter<usize>>,
     /// (start, end) of the last line with a syslog frame.
     last_framed: Option<(usize, usize)>,
     /// Index of the next line.
@@ -245,9 +225,10 @@ impl ChunkScan<'_, '_> {
         }
     }
 
-    /// One physical line, `pos..end` (without its `\n`).
+    /// One physical line, `pos..end` (without its `\n`); `ascii`: all its
+    /// bytes are.
     #[inline]
-    fn line(&mut self, pos: usize, end: usize, hit: Hit) {
+    fn line(&mut self, pos: usize, end: usize, hit: Hit, ascii: bool) {
         let chunk = self.chunk;
         let mut line = &chunk[pos..end];
         if line.last() == Some(&b'\r') {
@@ -268,9 +249,8 @@ impl ChunkScan<'_, '_> {
         // nothing, cannot be about a job and is noise without parsing.
         let hit = hit == Hit::Cron || (hit == Hit::Systemd && systemd_may_matter(line));
         self.out.counts.lines += 1;
-        let invalid = self.bad.peek() == Some(&pos);
+        let invalid = !ascii && std::str::from_utf8(&chunk[pos..end]).is_err();
         if invalid {
-            self.bad.next();
             self.out.counts.invalid_utf8 += 1;
         }
         // A line over the cap inside a block (the reader cuts only those
@@ -295,13 +275,11 @@ impl ChunkScan<'_, '_> {
     /// A line worth parsing: a prefilter hit, or journal JSON.
     fn parse(&mut self, line: &[u8], start: usize, invalid: bool) {
         // Valid UTF-8 (nearly always) borrows; only a bad line is copied.
-        let mut text = match self.text {
-            // Its ends are ASCII (a line end, a NUL, a `\r`, the chunk's
-            // ends): char boundaries.
-            Some(t) => std::borrow::Cow::Borrowed(&t[start..start + line.len()]),
-            None if invalid => String::from_utf8_lossy(line),
-            // Cannot fail: the chunk scan found no invalid byte here.
-            None => std::borrow::Cow::Borrowed(std::str::from_utf8(line).unwrap_or_default()),
+        let mut text = if invalid {
+            String::from_utf8_lossy(line)
+        } else {
+            // Cannot fail: the line was found valid (or all ASCII).
+            std::borrow::Cow::Borrowed(std::str::from_utf8(line).unwrap_or_default())
         };
         // Saved from a coloured terminal (`grep --color`, journalctl):
         // read without the colour codes.
@@ -328,16 +306,16 @@ impl ChunkScan<'_, '_> {
 
     /// A line that holds no prefilter literal.
     #[inline]
-    fn plain_line(&mut self, pos: usize, end: usize) {
+    fn plain_line(&mut self, pos: usize, end: usize, ascii: bool) {
         let b = &self.chunk[pos..end];
         // Nearly every line: an RFC 3164 header's month (so no NULs, no
-        // JSON, no indent), valid UTF-8, under the cap. What [`Self::line`]
+        // JSON, no indent), all ASCII, under the cap. What [`Self::line`]
         // decides for it, without its other tests.
-        if b.len() > 5
+        if ascii
+            && b.len() > 5
             && b[3] == b' '
             && b.len() <= crate::input::MAX_LINE
             && crate::time::month_from_abbr(&b[..3]).is_some()
-            && self.bad.peek() != Some(&pos)
         {
             self.out.counts.lines += 1;
             self.out.counts.ignored += 1;
@@ -349,7 +327,7 @@ impl ChunkScan<'_, '_> {
             };
             self.last_framed = Some((pos, bare));
         } else {
-            self.line(pos, end, Hit::None);
+            self.line(pos, end, Hit::None, ascii);
         }
     }
 }
@@ -377,14 +355,8 @@ fn hit_on(line: &[u8]) -> Hit {
 /// gets only a byte test for its framing (to count it ignored or
 /// malformed).
 pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
-    let text = simdutf8::basic::from_utf8(chunk).ok();
-    let bad = match text {
-        Some(_) => Vec::new(),
-        None => invalid_utf8_lines(chunk),
-    };
     let mut scan = ChunkScan {
         chunk,
-        text,
         facts,
         out: ChunkOut {
             // About one event in 2 KiB of a busy syslog: most chunks never
@@ -392,15 +364,14 @@ pub fn parse_syslog_chunk(chunk: &[u8], facts: &Facts) -> ChunkOut {
             events: Vec::with_capacity(chunk.len() / 2048),
             ..ChunkOut::default()
         },
-        bad: bad.into_iter().peekable(),
         last_framed: None,
         idx: 0,
     };
-    scan::lines(chunk, |start, end, hit| {
+    scan::lines(chunk, |start, end, hit, ascii| {
         if hit == Hit::None {
-            scan.plain_line(start, end);
+            scan.plain_line(start, end, ascii);
         } else {
-            scan.line(start, end, hit);
+            scan.line(start, end, hit, ascii);
         }
     });
     let ChunkScan {
