@@ -139,11 +139,11 @@ pub fn redact(s: &str) -> String {
     redact_cow(s).into_owned()
 }
 
-/// As [`redact`], for the strings a report repeats on every run (a source's
-/// path, job, host, user and command names, the stock reasons): each is
-/// redacted once per thread and then looked up, as the scan for secrets
-/// costs several times a hash lookup. Long strings are not kept.
-pub fn redact_repeated(s: &str) -> String {
+/// As [`redact_cow`], for the strings a report repeats on every run (the
+/// stock reasons, a Slack target): each is redacted once per thread and
+/// then looked up, as the scan for secrets costs several times a hash
+/// lookup. Long strings are not kept.
+pub fn redact_repeated(s: &str) -> Cow<'_, str> {
     use std::cell::RefCell;
     type Memo = rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>;
     thread_local! {
@@ -152,25 +152,45 @@ pub fn redact_repeated(s: &str) -> String {
     const LONGEST: usize = 256;
     const ENTRIES: usize = 8192;
     if s.len() > LONGEST {
-        return redact(s);
+        return redact_cow(s);
     }
     MEMO.with_borrow_mut(|memo| {
         if let Some(known) = memo.get(s) {
-            return known.as_deref().unwrap_or(s).to_string();
+            return match known {
+                Some(red) => Cow::Owned(red.to_string()),
+                None => Cow::Borrowed(s),
+            };
         }
         let red = redact_cow(s);
-        let changed = (red != s).then(|| Box::<str>::from(&*red));
+        let changed = match &red {
+            Cow::Owned(r) => Some(Box::<str>::from(r.as_str())),
+            Cow::Borrowed(_) => None,
+        };
         if memo.len() >= ENTRIES {
             memo.clear();
         }
         memo.insert(s.into(), changed);
-        red.into_owned()
+        red
     })
+}
+
+/// Whether `s` holds nothing redaction acts on: no trigger literal, and no
+/// escape (`\`, `%`) that could hide one. [`redact`] returns such a text
+/// unchanged — and so it does clean texts joined by `@` and followed by a
+/// time stamp (a run's id, `job@host@2026-12-03T03:00:01Z`): no trigger
+/// holds an `@`, and none is made of a stamp's characters only, so none
+/// can start in one part and end in the next (a test holds both).
+pub fn is_clean(s: &str) -> bool {
+    TRIGGERS.find(s).is_none() && memchr::memchr2(b'\\', b'%', s.as_bytes()).is_none()
 }
 
 /// Literals at least one of which every secret pattern needs: most texts
 /// hold none, and are passed over with one scan instead of every regex.
 static TRIGGERS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
+    aho_corasick::packed::Searcher::new(trigger_literals()).expect("a packed searcher for the CPU")
+});
+
+fn trigger_literals() -> Vec<String> {
     // Literals whose secrets are case-sensitive, then the keywords of the
     // case-insensitive rules in the spellings configs, headers and code use
     // (lower, Title, UPPER; `camelCase` names end in a Title word): a packed
@@ -231,8 +251,8 @@ static TRIGGERS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
         pats.extend([w.to_string(), title, w.to_ascii_uppercase()]);
     }
     pats.push("PassW".into());
-    aho_corasick::packed::Searcher::new(pats).expect("a packed searcher for the CPU")
-});
+    pats
+}
 
 /// As [`redact`], borrowing when there is nothing to hide.
 pub fn redact_cow(s: &str) -> Cow<'_, str> {
@@ -627,6 +647,28 @@ mod tests {
         ] {
             let once = redact(s);
             assert_eq!(redact(&once), once, "{s}");
+        }
+    }
+
+    /// What `is_clean` promises for a run's id: no trigger can span the
+    /// `@` between clean parts or reach into the stamp after them.
+    #[test]
+    fn no_trigger_spans_an_id() {
+        for t in trigger_literals() {
+            assert!(!t.contains('@'), "{t}");
+            assert!(!t.chars().all(|c| "0123456789-+:.TZ".contains(c)), "{t}");
+        }
+        for s in [
+            "backup",
+            "web-01",
+            "-",
+            "cron.hourly",
+            "2026-12-03T03:00:01.5Z",
+        ] {
+            assert!(is_clean(s), "{s}");
+        }
+        for s in ["rotate-keys", "x%41", "a\\u0041", "xoxb-1"] {
+            assert!(!is_clean(s), "{s}");
         }
     }
 

@@ -13,15 +13,16 @@ mod json;
 pub mod markdown;
 pub mod table;
 
-use crate::classify::{Categories, Category};
+use crate::classify::{Categories, Category, Verdict};
 use crate::correlate::Run;
-use crate::event::Event;
+use crate::event::{Event, Name};
 use crate::formats::Counts;
 use crate::input::{Skipped, Source};
-use crate::redact::{redact, redact_repeated};
+use crate::redact::redact;
 use crate::time::rfc3339;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Longest evidence text shown; longer lines are cut with `…`.
@@ -208,18 +209,13 @@ fn cut(s: &str) -> String {
     format!("{}…", &s[..end])
 }
 
-fn evidence_line(path: &str, line: u64, text: &str) -> EvidenceLine {
-    // Redact before cutting: a secret cut in half no longer matches its
-    // pattern, and its first half would be printed.
-    let text = crate::redact::redact_cow(text);
-    EvidenceLine {
-        path: redact_repeated(path),
-        line,
-        text: if text.len() <= MAX_EVIDENCE_TEXT {
-            text.into_owned()
-        } else {
-            cut(&text)
-        },
+/// An evidence line's text as shown: redacted, then cut. Redact before
+/// cutting: a secret cut in half no longer matches its pattern, and its
+/// first half would be printed.
+fn shown_text(text: &str) -> Cow<'_, str> {
+    match crate::redact::redact_cow(text) {
+        t if t.len() <= MAX_EVIDENCE_TEXT => t,
+        t => Cow::Owned(cut(&t)),
     }
 }
 
@@ -309,124 +305,399 @@ fn summary(p: &Parts) -> Summary {
     summary
 }
 
-/// Every run's id: `job@host@start`, with `#2`, `#3`… for the rare runs of
-/// one job on one host that start in the same instant.
-fn ids(p: &Parts) -> Vec<String> {
-    use rayon::prelude::*;
-    let mut ids: Vec<String> = p
-        .runs
-        .par_iter()
-        .map(|run| {
-            // Redacted here, before ids are told apart: two jobs whose
-            // names hold secrets must not end up with one id.
-            redact(&format!(
-                "{}@{}@{}",
-                run.job,
-                run.host.as_deref().unwrap_or("-"),
-                rfc3339(run.started_at)
-            ))
-        })
-        .collect();
-    // The same id twice: `#2`, `#3` in run order. Runs are sorted by
-    // start, so equal ids are among runs of one start time.
-    let mut dups: Vec<(usize, u32)> = Vec::new();
-    let mut from = 0;
-    while from < ids.len() {
-        let t = p.runs[from].started_at;
-        let to = from + p.runs[from..].partition_point(|r| r.started_at == t);
-        if to - from > 1 {
-            let mut seen: rustc_hash::FxHashMap<&str, u32> = Default::default();
-            for (i, id) in ids.iter().enumerate().take(to).skip(from) {
-                let n = seen.entry(id.as_str()).or_insert(0);
-                *n += 1;
-                if *n > 1 {
-                    dups.push((i, *n));
-                }
-            }
-        }
-        from = to;
-    }
-    for (i, n) in dups {
-        ids[i] = format!("{}#{n}", ids[i]);
-    }
-    ids
+/// What redaction makes of a run's names (job, host, user, command), asked
+/// once per name and block: names are shared (`Arc<str>`), so a block's
+/// thousands of runs hold a few hundred of them.
+#[derive(Default)]
+struct Names(rustc_hash::FxHashMap<usize, Redacted>);
+
+enum Redacted {
+    /// Nothing redaction could act on (see [`crate::redact::is_clean`]).
+    Clean,
+    /// Something it looks at, but unchanged.
+    Same,
+    Changed(String),
 }
 
-/// One run as every format shows it. Pure, so runs are built in parallel.
-fn run_report(p: &Parts, i: usize, id: &str) -> RunReport {
-    let run = &p.runs[i];
-    let v = &crate::classify::classify(run, p.events, p.cfg, &p.ctx);
-    let path = |src: u32| p.inputs[src as usize].source.display.as_str();
-    // One line may be two events (a job log's last line is both the end
-    // of its output and its exit status): show it once.
-    let mut shown: rustc_hash::FxHashSet<crate::event::Location> = Default::default();
-    let mut evidence: Vec<EvidenceLine> = Vec::with_capacity(run.evidence.len() + 1);
-    for &i in &run.evidence {
-        let e = &p.events[i];
-        if !shown.insert(e.loc) {
-            continue;
+impl Names {
+    fn state(&mut self, name: &Name) -> &Redacted {
+        // Keyed by address: every name lives as long as the runs holding
+        // it, so no two names share one while a block is rendered.
+        let key = std::sync::Arc::as_ptr(name) as *const u8 as usize;
+        self.0.entry(key).or_insert_with(|| {
+            if crate::redact::is_clean(name) {
+                Redacted::Clean
+            } else {
+                match crate::redact::redact_cow(name) {
+                    Cow::Borrowed(_) => Redacted::Same,
+                    Cow::Owned(s) => Redacted::Changed(s),
+                }
+            }
+        })
+    }
+
+    fn clean(&mut self, name: &Name) -> bool {
+        matches!(self.state(name), Redacted::Clean)
+    }
+
+    /// `name` as shown.
+    fn shown<'a>(&mut self, name: &'a Name) -> Cow<'a, str> {
+        match self.state(name) {
+            Redacted::Changed(s) => Cow::Owned(s.clone()),
+            _ => Cow::Borrowed(name),
         }
-        evidence.push(evidence_line(path(e.loc.source), e.loc.line, &e.text));
-    }
-    if let Some(m) = &run.missed {
-        evidence.push(evidence_line(
-            p.config_path.as_deref().unwrap_or("crontriage.toml"),
-            m.config_line,
-            &format!("schedule = \"{}\"", m.schedule),
-        ));
-    }
-    let duration_s = run
-        .ended_at
-        .map(|e| (e - run.started_at).num_milliseconds() as f64 / 1000.0);
-    RunReport {
-        id: id.to_string(),
-        job: redact_repeated(&run.job),
-        host: run.host.as_deref().map(redact_repeated),
-        user: run.user.as_deref().map(redact_repeated),
-        command: run.command.as_deref().map(redact_repeated),
-        scheduler: run.sched.as_str().to_string(),
-        started_at: rfc3339(run.started_at),
-        ended_at: run.ended_at.map(rfc3339),
-        duration_s,
-        category: v.category().as_str().to_string(),
-        categories: v
-            .categories
-            .iter()
-            .map(|c| c.as_str().to_string())
-            .collect(),
-        execution: ExecutionReport {
-            status: v.execution.status.as_str().to_string(),
-            exit_code: v.execution.exit_code,
-            reason: redact_repeated(&v.execution.reason),
-        },
-        delivery: DeliveryReport {
-            status: v.delivery.status.as_str().to_string(),
-            attempts: v.delivery.attempts,
-            target: v.delivery.target.as_deref().map(redact_repeated),
-            expected_target: v.delivery.expected_target.as_deref().map(redact_repeated),
-            error: v.delivery.error.as_deref().map(redact_repeated),
-            reason: redact_repeated(&v.delivery.reason),
-        },
-        billing: v.billing.as_ref().map(|b| BillingReport {
-            layer: b.layer.to_string(),
-            marker: redact_repeated(&b.marker),
-            reason: redact_repeated(&b.reason),
-        }),
-        reason: redact_repeated(&v.reason),
-        evidence,
-        started: Some(run.started_at),
     }
 }
+
+/// Runs' ids: `job@host@start`, redacted, with `#2`, `#3`… for the rare
+/// runs of one job on one host that start in the same instant. Worked out
+/// for one block of runs at a time, so each thread does its own.
+struct Ids {
+    /// The first run held (the start of the block's first instant).
+    from: usize,
+    text: Vec<u8>,
+    /// Run `from + k`'s id is `text[ends[k]..ends[k + 1]]`.
+    ends: Vec<usize>,
+    /// Its number among equal ids, 1 for the first.
+    nth: Vec<u32>,
+}
+
+impl Ids {
+    fn of(p: &Parts, range: std::ops::Range<usize>, names: &mut Names) -> Ids {
+        let runs = p.runs;
+        // Equal ids are among runs of one start time (runs are sorted by
+        // start): begin at the block's first instant, which may have begun
+        // in the block before.
+        let from = match runs.get(range.start) {
+            Some(r) if !range.is_empty() => {
+                runs[..range.start].partition_point(|x| x.started_at < r.started_at)
+            }
+            _ => range.start,
+        };
+        let mut ids = Ids {
+            from,
+            text: Vec::with_capacity((range.end - from) * 48),
+            ends: Vec::with_capacity(range.end - from + 1),
+            nth: vec![1; range.end - from],
+        };
+        ids.ends.push(0);
+        for run in &runs[from..range.end] {
+            let host = run.host.as_ref();
+            if names.clean(&run.job) && host.is_none_or(|h| names.clean(h)) {
+                // What redaction would return unchanged (see `is_clean`):
+                // written in place.
+                ids.text.extend_from_slice(run.job.as_bytes());
+                ids.text.push(b'@');
+                ids.text
+                    .extend_from_slice(host.map_or("-", |h| &**h).as_bytes());
+                ids.text.push(b'@');
+                json::rfc3339(&mut ids.text, run.started_at);
+            } else {
+                // Redacted whole, before ids are told apart: two jobs whose
+                // names hold secrets must not end up with one id.
+                let mut raw = Vec::with_capacity(64);
+                raw.extend_from_slice(run.job.as_bytes());
+                raw.push(b'@');
+                raw.extend_from_slice(host.map_or("-", |h| &**h).as_bytes());
+                raw.push(b'@');
+                json::rfc3339(&mut raw, run.started_at);
+                let raw = String::from_utf8(raw).expect("names and stamps are UTF-8");
+                ids.text
+                    .extend_from_slice(crate::redact::redact_cow(&raw).as_bytes());
+            }
+            ids.ends.push(ids.text.len());
+        }
+        // The same id twice: `#2`, `#3` in run order.
+        let mut seen: rustc_hash::FxHashMap<&[u8], u32> = Default::default();
+        let mut k = 0;
+        let n = ids.nth.len();
+        while k < n {
+            let t = runs[from + k].started_at;
+            let mut e = k + 1;
+            while e < n && runs[from + e].started_at == t {
+                e += 1;
+            }
+            if e - k > 1 {
+                seen.clear();
+                for j in k..e {
+                    let c = seen
+                        .entry(&ids.text[ids.ends[j]..ids.ends[j + 1]])
+                        .or_insert(0);
+                    *c += 1;
+                    ids.nth[j] = *c;
+                }
+            }
+            k = e;
+        }
+        drop(seen);
+        ids
+    }
+
+    /// Run `i`'s id as redacted, and its number among equal ids.
+    fn get(&self, i: usize) -> (&[u8], u32) {
+        let k = i - self.from;
+        (&self.text[self.ends[k]..self.ends[k + 1]], self.nth[k])
+    }
+}
+
+/// What every run's rendering shares: the inputs' paths as shown, each
+/// redacted once rather than once per evidence line.
+struct Shared<'p, 'a> {
+    p: &'p Parts<'a>,
+    paths: Vec<String>,
+    /// The config's path, where a missed run's evidence points.
+    config: String,
+}
+
+impl<'p, 'a> Shared<'p, 'a> {
+    fn new(p: &'p Parts<'a>) -> Self {
+        Shared {
+            p,
+            paths: p.inputs.iter().map(|i| redact(&i.source.display)).collect(),
+            config: redact(p.config_path.as_deref().unwrap_or("crontriage.toml")),
+        }
+    }
+
+    /// Run `i` as shown, judged `v`, its id taken from `ids`.
+    fn run<'s>(&'s self, i: usize, v: &'s Verdict, ids: &'s Ids, names: &mut Names) -> Shown<'s> {
+        let run = &self.p.runs[i];
+        let (id, nth) = ids.get(i);
+        let shown = crate::redact::redact_repeated;
+        Shown {
+            id,
+            nth,
+            job: names.shown(&run.job),
+            host: run.host.as_ref().map(|h| names.shown(h)),
+            user: run.user.as_ref().map(|u| names.shown(u)),
+            command: run.command.as_ref().map(|c| names.shown(c)),
+            scheduler: run.sched.as_str(),
+            started_at: run.started_at,
+            ended_at: run.ended_at,
+            duration_s: run
+                .ended_at
+                .map(|e| (e - run.started_at).num_milliseconds()),
+            categories: &v.categories,
+            execution: ShownExecution {
+                status: v.execution.status.as_str(),
+                exit_code: v.execution.exit_code,
+                reason: shown(&v.execution.reason),
+            },
+            delivery: ShownDelivery {
+                status: v.delivery.status.as_str(),
+                attempts: v.delivery.attempts,
+                target: v.delivery.target.as_deref().map(shown),
+                expected_target: v.delivery.expected_target.as_deref().map(shown),
+                error: v.delivery.error.as_deref().map(shown),
+                reason: shown(&v.delivery.reason),
+            },
+            billing: v.billing.as_ref().map(|b| ShownBilling {
+                layer: b.layer,
+                marker: shown(&b.marker),
+                reason: shown(&b.reason),
+            }),
+            reason: shown(&v.reason),
+            evidence: Evidence::Run {
+                run,
+                events: self.p.events,
+                paths: &self.paths,
+                config: &self.config,
+            },
+        }
+    }
+}
+
+/// One run's values as every format shows them: redacted, borrowed where
+/// redaction changed nothing. [`RunReport`] is made from it for the human
+/// formats, and the JSON writer writes it without making one, so the two
+/// cannot disagree.
+pub(crate) struct Shown<'a> {
+    /// Redacted; `#nth` follows when `nth > 1`.
+    pub id: &'a [u8],
+    pub nth: u32,
+    pub job: Cow<'a, str>,
+    pub host: Option<Cow<'a, str>>,
+    pub user: Option<Cow<'a, str>>,
+    pub command: Option<Cow<'a, str>>,
+    pub scheduler: &'static str,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// In milliseconds (`duration_s` is this over 1000).
+    pub duration_s: Option<i64>,
+    /// In SPEC order; the first is the run's category.
+    pub categories: &'a [Category],
+    pub execution: ShownExecution<'a>,
+    pub delivery: ShownDelivery<'a>,
+    pub billing: Option<ShownBilling<'a>>,
+    pub reason: Cow<'a, str>,
+    pub evidence: Evidence<'a>,
+}
+
+/// Where a shown run's evidence lines come from.
+pub(crate) enum Evidence<'a> {
+    /// The run's events (paths redacted, in input order), and the config's
+    /// path for a missed run's schedule line.
+    Run {
+        run: &'a Run,
+        events: &'a [Event],
+        paths: &'a [String],
+        config: &'a str,
+    },
+    /// Lines as shown (the JSON writer's tests).
+    #[cfg(test)]
+    Lines(&'a [EvidenceLine]),
+}
+
+pub(crate) struct ShownExecution<'a> {
+    pub status: &'static str,
+    pub exit_code: Option<i32>,
+    pub reason: Cow<'a, str>,
+}
+
+pub(crate) struct ShownDelivery<'a> {
+    pub status: &'static str,
+    pub attempts: usize,
+    pub target: Option<Cow<'a, str>>,
+    pub expected_target: Option<Cow<'a, str>>,
+    pub error: Option<Cow<'a, str>>,
+    pub reason: Cow<'a, str>,
+}
+
+pub(crate) struct ShownBilling<'a> {
+    pub layer: &'static str,
+    pub marker: Cow<'a, str>,
+    pub reason: Cow<'a, str>,
+}
+
+impl Shown<'_> {
+    /// The evidence lines as shown: `f(path, line, text)` for each.
+    pub fn each_evidence(&self, mut f: impl FnMut(&str, u64, &str)) {
+        let (run, events, paths, config) = match &self.evidence {
+            Evidence::Run {
+                run,
+                events,
+                paths,
+                config,
+            } => (*run, *events, *paths, *config),
+            #[cfg(test)]
+            Evidence::Lines(lines) => {
+                for l in *lines {
+                    f(&l.path, l.line, &l.text);
+                }
+                return;
+            }
+        };
+        let ev = &run.evidence;
+        // One line may be two events (a job log's last line is both the
+        // end of its output and its exit status): show it once. Runs hold
+        // a handful of lines; a long list is told apart with a set.
+        let mut set: rustc_hash::FxHashSet<crate::event::Location> = Default::default();
+        let long = ev.len() > 16;
+        for (k, &i) in ev.iter().enumerate() {
+            let e = &events[i];
+            let again = if long {
+                !set.insert(e.loc)
+            } else {
+                ev[..k].iter().any(|&j| events[j].loc == e.loc)
+            };
+            if !again {
+                f(
+                    &paths[e.loc.source as usize],
+                    e.loc.line,
+                    &shown_text(&e.text),
+                );
+            }
+        }
+        if let Some(m) = &run.missed {
+            let text = format!("schedule = \"{}\"", m.schedule);
+            f(config, m.config_line, &shown_text(&text));
+        }
+    }
+
+    /// The seconds `duration_s` shows.
+    pub fn duration_s(&self) -> Option<f64> {
+        self.duration_s.map(|ms| ms as f64 / 1000.0)
+    }
+
+    fn report(&self) -> RunReport {
+        let s = |c: &Cow<str>| c.to_string();
+        let mut id = String::from_utf8(self.id.to_vec()).expect("ids are UTF-8");
+        if self.nth > 1 {
+            id.push_str(&format!("#{}", self.nth));
+        }
+        let mut evidence = Vec::new();
+        self.each_evidence(|path, line, text| {
+            evidence.push(EvidenceLine {
+                path: path.to_string(),
+                line,
+                text: text.to_string(),
+            })
+        });
+        RunReport {
+            id,
+            job: s(&self.job),
+            host: self.host.as_ref().map(s),
+            user: self.user.as_ref().map(s),
+            command: self.command.as_ref().map(s),
+            scheduler: self.scheduler.to_string(),
+            started_at: rfc3339(self.started_at),
+            ended_at: self.ended_at.map(rfc3339),
+            duration_s: self.duration_s(),
+            category: self.categories[0].as_str().to_string(),
+            categories: self
+                .categories
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect(),
+            execution: ExecutionReport {
+                status: self.execution.status.to_string(),
+                exit_code: self.execution.exit_code,
+                reason: s(&self.execution.reason),
+            },
+            delivery: DeliveryReport {
+                status: self.delivery.status.to_string(),
+                attempts: self.delivery.attempts,
+                target: self.delivery.target.as_ref().map(s),
+                expected_target: self.delivery.expected_target.as_ref().map(s),
+                error: self.delivery.error.as_ref().map(s),
+                reason: s(&self.delivery.reason),
+            },
+            billing: self.billing.as_ref().map(|b| BillingReport {
+                layer: b.layer.to_string(),
+                marker: s(&b.marker),
+                reason: s(&b.reason),
+            }),
+            reason: s(&self.reason),
+            evidence,
+            started: Some(self.started_at),
+        }
+    }
+}
+
+/// Runs per block: bounds the memory a large report needs while the threads
+/// share the work (a block of JSON is some 12 MB).
+const BLOCK: usize = 8192;
+
+/// Runs a thread renders in one go, with one set of lookups.
+const PIECE: usize = 512;
 
 /// The whole report, every run built (for the human formats and `explain`).
 pub fn build(p: Parts) -> Report {
     use rayon::prelude::*;
     let (inputs, diagnostics) = inputs_and_diagnostics(&p);
-    let ids = ids(&p);
-    let runs: Vec<RunReport> = ids
-        .par_iter()
-        .enumerate()
-        .map(|(i, id)| run_report(&p, i, id))
+    let shared = Shared::new(&p);
+    let runs: Vec<RunReport> = (0..p.runs.len().div_ceil(PIECE))
+        .into_par_iter()
+        .flat_map_iter(|k| {
+            let mut names = Names::default();
+            let range = k * PIECE..p.runs.len().min((k + 1) * PIECE);
+            let ids = Ids::of(&p, range.clone(), &mut names);
+            range
+                .map(|i| {
+                    let v = crate::classify::classify(&p.runs[i], p.events, p.cfg, &p.ctx);
+                    shared.run(i, &v, &ids, &mut names).report()
+                })
+                .collect::<Vec<_>>()
+        })
         .collect();
     let jobs = job_health(&runs, p.categories);
     Report {
@@ -452,10 +723,6 @@ pub fn quoted_parts(s: &str) -> Option<Vec<(bool, &str)>> {
         .collect();
     (parts.len() % 2 == 1).then_some(parts)
 }
-
-/// Runs built and serialized together: bounds the memory a large report
-/// needs while the threads share the work.
-const BLOCK: usize = 2048;
 
 /// serde_json's pretty formatter (two spaces a level) started `level`s
 /// deep, so a value nested in the document is written in place, already
@@ -560,7 +827,7 @@ fn nested_json(v: &impl Serialize, level: usize, out: &mut Vec<u8>) -> serde_jso
 /// bytes equal `serde_json::to_string_pretty` of [`build`]'s report.
 pub fn write_json(p: &Parts, w: &mut dyn std::io::Write, ndjson: bool) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let ids = ids(p);
+    let n = p.runs.len();
     if !ndjson {
         let (inputs, _) = inputs_and_diagnostics(p);
         let mut head = Vec::new();
@@ -568,41 +835,46 @@ pub fn write_json(p: &Parts, w: &mut dyn std::io::Write, ndjson: bool) -> std::i
         nested_json(&inputs, 1, &mut head)?;
         head.extend_from_slice(b",\n  \"summary\": ");
         nested_json(&summary(p), 1, &mut head)?;
-        head.extend_from_slice(if ids.is_empty() {
+        head.extend_from_slice(if n == 0 {
             b",\n  \"runs\": []"
         } else {
             b",\n  \"runs\": ["
         });
         w.write_all(&head)?;
     }
-    for (b, block) in ids.chunks(BLOCK).enumerate() {
-        let parts: Vec<Vec<u8>> = block
-            .par_iter()
-            .enumerate()
-            .map(|(k, id)| {
-                let i = b * BLOCK + k;
-                let run = run_report(p, i, id);
-                let mut out = Vec::with_capacity(2048);
+    let shared = Shared::new(p);
+    let layout = json::Layout::new((!ndjson).then_some(2));
+    // One buffer per piece of a block, kept from block to block.
+    let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); BLOCK.div_ceil(PIECE)];
+    for start in (0..n).step_by(BLOCK) {
+        let end = n.min(start + BLOCK);
+        bufs.par_iter_mut().enumerate().for_each(|(k, out)| {
+            out.clear();
+            let from = start + k * PIECE;
+            let to = end.min(from + PIECE);
+            if from >= to {
+                return;
+            }
+            let mut names = Names::default();
+            let ids = Ids::of(p, from..to, &mut names);
+            for i in from..to {
+                let v = crate::classify::classify(&p.runs[i], p.events, p.cfg, &p.ctx);
+                let run = shared.run(i, &v, &ids, &mut names);
                 if ndjson {
-                    json::run(&run, None, &mut out);
+                    json::run(&run, &layout, out);
                     out.push(b'\n');
                 } else {
                     out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-                    json::run(&run, Some(2), &mut out);
+                    json::run(&run, &layout, out);
                 }
-                out
-            })
-            .collect();
-        for part in parts {
-            w.write_all(&part)?;
+            }
+        });
+        for buf in &bufs {
+            w.write_all(buf)?;
         }
     }
     if !ndjson {
-        w.write_all(if ids.is_empty() {
-            b"\n}\n"
-        } else {
-            b"\n  ]\n}\n"
-        })?;
+        w.write_all(if n == 0 { b"\n}\n" } else { b"\n  ]\n}\n" })?;
     }
     Ok(())
 }
