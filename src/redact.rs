@@ -181,14 +181,40 @@ pub fn redact_repeated(s: &str) -> Cow<'_, str> {
 /// holds an `@`, and none is made of a stamp's characters only, so none
 /// can start in one part and end in the next (a test holds both).
 pub fn is_clean(s: &str) -> bool {
-    TRIGGERS.find(s).is_none() && memchr::memchr2(b'\\', b'%', s.as_bytes()).is_none()
+    !TRIGGERS.any(s) && memchr::memchr2(b'\\', b'%', s.as_bytes()).is_none()
 }
 
 /// Literals at least one of which every secret pattern needs: most texts
 /// hold none, and are passed over with one scan instead of every regex.
-static TRIGGERS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
-    aho_corasick::packed::Searcher::new(trigger_literals()).expect("a packed searcher for the CPU")
+static TRIGGERS: LazyLock<Triggers> = LazyLock::new(|| {
+    let (short, long): (Vec<String>, Vec<String>) =
+        trigger_literals().into_iter().partition(|t| t.len() < 4);
+    let searcher = |pats: Vec<String>| {
+        aho_corasick::packed::Searcher::new(pats).expect("a packed searcher for the CPU")
+    };
+    Triggers {
+        short: searcher(short),
+        long: searcher(long),
+    }
 });
+
+/// The trigger literals in two packed (Teddy) searchers, by length: the
+/// dozen three-byte ones, and the rest told apart by four bytes. One
+/// searcher of all sixty-two matches on three-byte fingerprints shared by
+/// many literals, and spent most of its time checking candidates that were
+/// none: apart, a report's evidence lines (syslog lines, ~100 bytes) are
+/// scanned in under a third of the instructions (~2,150 -> ~660 a line).
+struct Triggers {
+    short: aho_corasick::packed::Searcher,
+    long: aho_corasick::packed::Searcher,
+}
+
+impl Triggers {
+    /// Whether `s` holds any trigger literal.
+    fn any(&self, s: &str) -> bool {
+        self.short.find(s).is_some() || self.long.find(s).is_some()
+    }
+}
 
 fn trigger_literals() -> Vec<String> {
     // Literals whose secrets are case-sensitive, then the keywords of the
@@ -316,7 +342,7 @@ fn read_escapes(s: &str) -> String {
 }
 
 fn redact_plain(s: &str) -> Cow<'_, str> {
-    if TRIGGERS.find(s).is_none() {
+    if !TRIGGERS.any(s) {
         return Cow::Borrowed(s);
     }
     let mut out: Cow<'_, str> = Cow::Borrowed(s);
