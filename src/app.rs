@@ -255,9 +255,9 @@ fn emit(out: &mut dyn Write, s: &str) -> std::result::Result<bool, Error> {
 fn render(a: &Analysis, cfg: &Config, wrap: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let text = match cfg.format {
         Format::Json | Format::Ndjson => {
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut *out);
-            report::write_json(&a.parts(), &mut w, cfg.format == Format::Ndjson)?;
-            return w.flush();
+            // Written in blocks of megabytes: no buffer of its own needed.
+            report::write_json(&a.parts(), out, cfg.format == Format::Ndjson)?;
+            return out.flush();
         }
         Format::Table => report::table::render(&a.report(), cfg.color, wrap),
         Format::Markdown => report::markdown::render(&a.report()),

@@ -855,6 +855,8 @@ pub fn write_json(p: &Parts, w: &mut dyn std::io::Write, ndjson: bool) -> std::i
             if from >= to {
                 return;
             }
+            // About 1.5 kB a run: one allocation, not a dozen doublings.
+            out.reserve((to - from) * 2048);
             let mut names = Names::default();
             let ids = Ids::of(p, from..to, &mut names);
             for i in from..to {
