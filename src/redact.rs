@@ -5,21 +5,52 @@
 
 use regex::Regex;
 use std::borrow::Cow;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 pub const MARK: &str = "[REDACTED]";
 
 struct Rule {
-    re: Regex,
+    pattern: &'static str,
+    /// Compiled when first needed: a report needs a few of the rules, and
+    /// compiling them all cost more than rendering thousands of runs.
+    re: OnceLock<Regex>,
     /// Replacement; `$1`… keep the non-secret context (a header name, the
     /// user in `user:pass@`).
     with: &'static str,
+    /// What the pattern cannot match without, in lower case: from each
+    /// group, one literal must stand in the text (its ASCII letters
+    /// lowered). Derived from the pattern by hand, and held to it by a test.
+    needs: &'static [&'static [&'static str]],
 }
 
+impl Rule {
+    fn regex(&self) -> &Regex {
+        self.re
+            .get_or_init(|| Regex::new(self.pattern).expect("a valid pattern"))
+    }
+
+    /// Whether the pattern may match the text whose [`lowered`] form is
+    /// `lower`.
+    fn may_match(&self, lower: &str) -> bool {
+        self.needs
+            .iter()
+            .all(|any| any.iter().any(|lit| lower.contains(lit)))
+    }
+}
+
+/// The keywords of the key/value rules: `api_key`, `access-token`,
+/// `client_secret`, `password`… each holds one of these.
+const KEYWORDS: &[&str] = &["key", "token", "secret", "passw"];
+const KEYWORDS_PWD: &[&str] = &["key", "token", "secret", "passw", "pwd"];
+
 static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
-    let r = |re: &str, with: &'static str| Rule {
-        re: Regex::new(re).unwrap(),
+    let r = |pattern: &'static str,
+             with: &'static str,
+             needs: &'static [&'static [&'static str]]| Rule {
+        pattern,
+        re: OnceLock::new(),
         with,
+        needs,
     };
     vec![
         // Slack webhooks (URL path is the secret), with or without the
@@ -28,66 +59,88 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         r(
             r"(?i)(?:https?(?::|%3A)(?:\\?/|%2F){2})?hooks\.slack\.com(?:\\?/|%2F)(?:services|workflows|triggers)(?:\\?/|%2F)[A-Za-z0-9/_\-\\%]+",
             MARK,
+            &[&["hooks.slack.com"]],
         ),
         // Slack tokens: bot, user, app-level, legacy, refresh, config.
         // Wherever they stand (`slack_xoxb-…`, `…Txoxb-…` in a value
         // pasted into a flag): no word has these letters.
-        r(r"xox[abposre]-[A-Za-z0-9\-]+", MARK),
-        r(r"xapp-[A-Za-z0-9\-]+", MARK),
+        r(r"xox[abposre]-[A-Za-z0-9\-]+", MARK, &[&["xox"]]),
+        r(r"xapp-[A-Za-z0-9\-]+", MARK, &[&["xapp-"]]),
         // Authorization headers: everything after the header name.
         r(
             r#"(?i)\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(?:bearer|basic|token|bot)\\?\s+)?(?:\\\s+)?[^\s"',;\[\\][^\s"',;\\]*(?:\\\s+[^\s"',;\\]+)?"#,
             "${1}[REDACTED]",
+            &[&["authorization"]],
         ),
         r(
             r"(?i)\b(bearer\\?\s+)[A-Za-z0-9._~+/=\-]{8,}",
             "${1}[REDACTED]",
+            &[&["bearer"]],
         ),
         // OpenAI / Anthropic style API keys; Stripe's live and test keys.
-        r(r"(^|[^A-Za-z0-9])sk-[A-Za-z0-9_\-]{16,}", "${1}[REDACTED]"),
-        r(r"\b[rsp]k_(?:live|test)_[A-Za-z0-9]{10,}", MARK),
+        r(
+            r"(^|[^A-Za-z0-9])sk-[A-Za-z0-9_\-]{16,}",
+            "${1}[REDACTED]",
+            &[&["sk-"]],
+        ),
+        r(
+            r"\b[rsp]k_(?:live|test)_[A-Za-z0-9]{10,}",
+            MARK,
+            &[&["k_live_", "k_test_"]],
+        ),
         // GitHub tokens, Google API keys, JSON web tokens.
         r(
             r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})",
             MARK,
+            &[&["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]],
         ),
-        r(r"\bAIza[0-9A-Za-z_\-]{35}", MARK),
+        r(r"\bAIza[0-9A-Za-z_\-]{35}", MARK, &[&["aiza"]]),
         r(
             r"\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}",
             MARK,
+            &[&["eyj"]],
         ),
         // Discord and Microsoft Teams webhooks (the URL is the secret).
         r(
             r#"(?i)https?:(?:\\?/){2}(?:[a-z0-9.\-]*\.)?(?:discord(?:app)?\.com(?:\\?/)api(?:\\?/)webhooks|webhook\.office\.com|[a-z0-9\-]+\.logic\.azure\.com)[^\s"'<>]*"#,
             MARK,
+            &[
+                &["http"],
+                &["discord", "webhook.office.com", ".logic.azure.com"],
+            ],
         ),
         // A private key's first line: what follows on it is key material.
         r(
             r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*",
             "-----BEGIN PRIVATE KEY----- [REDACTED]",
+            &[&["private key-----"]],
         ),
         // curl/wget credentials: `-u user:pass`, `--user=user:pass`.
         r(
             r"(\s(?:-u|--user|--proxy-user|--http-password)(?:\s+|=)['\x22]?[^\s:'\x22]+:)[^\s'\x22]+",
             "${1}[REDACTED]",
+            &[&["-u", "-password"]],
         ),
         // AWS access key ids.
-        r(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", MARK),
+        r(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", MARK, &[&["akia", "asia"]]),
         // Passwords in URLs: scheme://user:pass@host (also JSON-escaped,
         // `scheme:\/\/user:pass@host`).
         r(
             r"([a-zA-Z][a-zA-Z0-9+.\-]*:(?:\\?/){2}[^\s:/@\\]+:)[^\s@/]+@",
             "${1}[REDACTED]@",
+            &[&[":/", ":\\"], &["@"]],
         ),
         // A quoted value is the secret whole, spaces and all:
         // `PASSWORD='two words'`, `"password": "two words"`.
         r(
             r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|token|secret)=)'[^'\n]*'"#,
             "${1}'[REDACTED]'",
+            &[KEYWORDS, &["='"]],
         ),
         r(
             r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|token|secret)(?:=|["']?\s*:\s*))"(?:[^"\\\n]|\\.)*""#,
             "${1}\"[REDACTED]\"",
+            &[KEYWORDS, &["\""]],
         ),
         // Passwords given to database and remote tools as arguments:
         // `mysql -pSECRET` (glued), `--password SECRET`, `redis-cli -a
@@ -95,26 +148,35 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         r(
             r#"(\b(?i:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlpump|mariadb|mariadb-dump)\b[^|;&\n]*?\s-p)(?:'[^'\n]*'|"[^"\n]*"|[^\s'"]+)"#,
             "${1}[REDACTED]",
+            &[&["mysql", "mariadb"], &["-p"]],
         ),
         r(
             r#"(?i)(\s--?(?:[a-z0-9]+-)*(?:password|passwd|pass|pwd|token|api-?key|apikey|secret|client-secret|access-key|secret-key|private-key)\s+)(?:'[^'\n]*'|"[^"\n]*"|[^\s'"-][^\s'"]*)"#,
             "${1}[REDACTED]",
+            &[&["pass", "pwd", "token", "key", "secret"], &["-"]],
         ),
         r(
             r#"(\bredis-cli\b[^|;&\n]*?\s-a\s+)(?:'[^'\n]*'|"[^"\n]*"|[^\s'"]+)"#,
             "${1}[REDACTED]",
+            &[&["redis-cli"], &["-a"]],
         ),
         r(
             r#"(\bsshpass\b[^|;&\n]*?\s-p\s*)(?:'[^'\n]*'|"[^"\n]*"|[^\s'"]+)"#,
             "${1}[REDACTED]",
+            &[&["sshpass"], &["-p"]],
         ),
-        r(r#"(\s-u\s+['"]?[^\s,:'"]+,)[^\s'"]+"#, "${1}[REDACTED]"),
+        r(
+            r#"(\s-u\s+['"]?[^\s,:'"]+,)[^\s'"]+"#,
+            "${1}[REDACTED]",
+            &[&["-u"], &[","]],
+        ),
         // GitLab personal access tokens.
-        r(r"\bglpat-[A-Za-z0-9_\-]{20,}", MARK),
+        r(r"\bglpat-[A-Za-z0-9_\-]{20,}", MARK, &[&["glpat-"]]),
         // key=value, "key": "value", and API-key headers.
         r(
             r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|pwd|token|secret)\s*=\s*["']?)[^\s"'&,;}\]\[][^\s"'&,;}\]]{3,}"#,
             "${1}[REDACTED]",
+            &[KEYWORDS_PWD, &["="]],
         ),
         // `key: value` (YAML, env dumps), for names that say secret on their
         // own: not a bare `token:`/`secret:`, which prose uses ("error:
@@ -122,14 +184,20 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         r(
             r#"(?i)\b([A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|[A-Za-z0-9]+[_-](?:token|secret|key|pwd))\s*:\s*(?:\\?["'])?)[^\s"'&,;}\]\[\\][^\s"'&,;}\]\\]{3,}"#,
             "${1}[REDACTED]",
+            &[KEYWORDS_PWD, &[":"]],
         ),
         r(
             r#"(?i)(["'][A-Za-z0-9_\-]*(?:api[_-]?key|access[_-]?key|private[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|token|secret)["']\s*:\s*["']?)[^\s"'&,;}\]\[][^\s"'&,;}\]]{3,}"#,
             "${1}[REDACTED]",
+            &[KEYWORDS, &[":"]],
         ),
         r(
             r#"(?i)\b((?:x-api-key|api-key|x-auth-token|private-token|x-slack-signature)\s*:\s*)[^\s"',;\[][^\s"',;]*"#,
             "${1}[REDACTED]",
+            &[
+                &["api-key", "auth-token", "private-token", "slack-signature"],
+                &[":"],
+            ],
         ),
     ]
 });
@@ -341,15 +409,38 @@ fn read_escapes(s: &str) -> String {
     out
 }
 
+/// `s` lowered for [`Rule::may_match`]: ASCII letters, and the two
+/// characters a case-insensitive pattern takes for ASCII letters (the
+/// Kelvin sign for `k`, the long s for `s`; a test asks the regex engine
+/// of every character).
+fn lowered(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.chars()
+        .map(|c| match c {
+            '\u{212A}' => 'k',
+            '\u{17F}' => 's',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
 fn redact_plain(s: &str) -> Cow<'_, str> {
     if !TRIGGERS.any(s) {
         return Cow::Borrowed(s);
     }
     let mut out: Cow<'_, str> = Cow::Borrowed(s);
+    let mut lower = lowered(&out);
     for rule in RULES.iter() {
-        if rule.re.is_match(&out) {
-            let replaced = rule.re.replace_all(&out, rule.with).into_owned();
+        if !rule.may_match(&lower) {
+            continue;
+        }
+        let re = rule.regex();
+        if re.is_match(&out) {
+            let replaced = re.replace_all(&out, rule.with).into_owned();
             out = Cow::Owned(replaced);
+            lower = lowered(&out);
         }
     }
     // A rule's own mark must not be taken for a secret by a later rule.
@@ -674,6 +765,160 @@ mod tests {
             let once = redact(s);
             assert_eq!(redact(&once), once, "{s}");
         }
+    }
+
+    /// A rule is passed over only when its pattern cannot match: every text
+    /// of these tests, in several casings, and texts pieced together from
+    /// the patterns' own words, where a rule matches, holds its literals.
+    #[test]
+    fn rules_skipped_only_where_they_cannot_match() {
+        let src = include_str!("redact.rs");
+        // Every string literal of this file: the tests' texts and more.
+        let mut texts: Vec<String> = src
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(|t| t.replace("\\\\", "\\"))
+            .collect();
+        let fragments = [
+            "https://",
+            "http:\\/\\/",
+            "hooks.slack.com/services/",
+            "xoxb-",
+            "xapp-",
+            "Authorization: ",
+            "Bearer ",
+            "bearer\\ ",
+            "sk-",
+            "sk_live_",
+            "rk_test_",
+            "ghp_",
+            "github_pat_",
+            "AIza",
+            "eyJ",
+            "discord.com/api/webhooks",
+            "webhook.office.com",
+            "x.logic.azure.com",
+            "-----BEGIN RSA PRIVATE KEY-----",
+            " -u ",
+            " --user=",
+            " --http-password ",
+            "AKIA",
+            "ASIA",
+            "user:",
+            "pass@",
+            "@",
+            "api_key",
+            "API-KEY",
+            "Access_Token",
+            "auth-token",
+            "client_secret",
+            "SECRET_KEY",
+            "password",
+            "PassWd",
+            "pwd",
+            "token",
+            "secret",
+            "=",
+            "='",
+            ":",
+            "\\\"",
+            "\\'",
+            " ",
+            "\\t",
+            ",",
+            "mysql",
+            "MariaDB-dump",
+            " -p",
+            "redis-cli",
+            " -a ",
+            "sshpass",
+            "glpat-",
+            "x-api-key",
+            "private-token",
+            "X-Slack-Signature",
+            "-",
+            "ABCDEFGHIJKLMNOP0123456789abcdefghijklmnop",
+            "abcd1234",
+            "/",
+            "\\",
+            "%2F",
+            "%3A",
+            "\"",
+            "\": \"",
+            "'",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..30_000 {
+            let mut t = String::new();
+            for _ in 0..1 + x % 7 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                t.push_str(fragments[(x % fragments.len() as u64) as usize]);
+            }
+            texts.push(t);
+        }
+        let n = texts.len();
+        for i in 0..n {
+            let t = texts[i].clone();
+            texts.push(t.to_uppercase());
+            texts.push(t.to_lowercase());
+            texts.push(
+                t.chars()
+                    .enumerate()
+                    .map(|(k, c)| {
+                        if k % 2 == 0 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            c
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        let mut matched = vec![0; RULES.len()];
+        for t in &texts {
+            let lower = lowered(t);
+            for (k, rule) in RULES.iter().enumerate() {
+                if rule.regex().is_match(t) {
+                    matched[k] += 1;
+                    assert!(rule.may_match(&lower), "rule {k} on {t:?}");
+                }
+            }
+        }
+        // Each rule was put to the test.
+        for (k, m) in matched.iter().enumerate() {
+            assert!(*m > 0, "rule {k} matched nothing");
+        }
+        // A Kelvin sign is a `k` to a case-insensitive pattern.
+        let kelvin = "api_\u{212A}ey=abcdefgh";
+        assert!(RULES[23].regex().is_match(kelvin));
+        assert!(RULES[23].may_match(&lowered(kelvin)));
+    }
+
+    /// `lowered` knows every character beyond ASCII that a case-insensitive
+    /// pattern takes for one of the rules' literal characters.
+    #[test]
+    fn lowered_knows_every_case_fold_into_ascii() {
+        let beyond: String = ('\u{80}'..=char::MAX).collect();
+        let mut chars: Vec<char> = RULES
+            .iter()
+            .flat_map(|r| r.needs.iter().flat_map(|any| any.iter()))
+            .flat_map(|lit| lit.chars())
+            .collect();
+        chars.sort_unstable();
+        chars.dedup();
+        let mut found = 0;
+        for c in chars {
+            assert!(c.is_ascii() && !c.is_ascii_uppercase(), "{c:?}");
+            let re = Regex::new(&format!("(?i){}", regex::escape(&c.to_string()))).unwrap();
+            for m in re.find_iter(&beyond) {
+                found += 1;
+                assert_eq!(lowered(m.as_str()), c.to_string(), "{:?}", m.as_str());
+            }
+        }
+        assert_eq!(found, 2, "the Kelvin sign and the long s");
     }
 
     /// What `is_clean` promises for a run's id: no trigger can span the
