@@ -2,7 +2,7 @@
 //! → classify → report → render. Takes its writers as arguments, so the
 //! whole tool runs in-process in tests.
 
-use crate::classify::{self, Category, Context};
+use crate::classify::{Category, Context};
 use crate::cli::{Cli, Color, Command, Format};
 use crate::config::Config;
 use crate::correlate;
@@ -49,15 +49,12 @@ impl Timing {
 }
 
 /// Everything read, correlated and classified: what every format renders.
-pub struct Analysis<'c> {
-    cfg: &'c Config,
+pub struct Analysis {
     plan: Plan,
     results: Vec<SourceOut>,
     events: Vec<crate::event::Event>,
     runs: Vec<correlate::Run>,
-    categories: Vec<classify::Categories>,
-    jobs_with_slack: std::collections::BTreeSet<String>,
-    input_end: Option<chrono::DateTime<Utc>>,
+    verdicts: report::Verdicts,
     unmatched_slack: Vec<usize>,
     /// Warnings for stderr: what could not be fully done.
     notes: Vec<String>,
@@ -65,7 +62,7 @@ pub struct Analysis<'c> {
     zone: String,
 }
 
-impl Analysis<'_> {
+impl Analysis {
     /// The borrowed view the report renderers take.
     pub fn parts(&self) -> Parts<'_> {
         Parts {
@@ -83,12 +80,7 @@ impl Analysis<'_> {
                 .collect(),
             events: &self.events,
             runs: &self.runs,
-            categories: &self.categories,
-            cfg: self.cfg,
-            ctx: Context {
-                jobs_with_slack: &self.jobs_with_slack,
-                input_end: self.input_end,
-            },
+            verdicts: &self.verdicts,
             unmatched_slack: &self.unmatched_slack,
             skipped: &self.plan.skipped,
             warnings: &[],
@@ -99,7 +91,8 @@ impl Analysis<'_> {
 
     /// Whether any run falls in one of `cats`.
     pub fn any_in(&self, cats: &[Category]) -> bool {
-        self.categories
+        self.verdicts
+            .categories()
             .iter()
             .any(|c| cats.iter().any(|f| c.contains(*f)))
     }
@@ -111,7 +104,7 @@ impl Analysis<'_> {
 }
 
 /// Read, correlate and classify everything the config names.
-pub fn analyze<'c>(cfg: &'c Config, err: &mut dyn Write) -> Result<Analysis<'c>> {
+pub fn analyze(cfg: &Config, err: &mut dyn Write) -> Result<Analysis> {
     let mut timing = Timing::new();
     let plan = input::plan(cfg)?;
     for w in &plan.warnings {
@@ -169,12 +162,12 @@ pub fn analyze<'c>(cfg: &'c Config, err: &mut dyn Write) -> Result<Analysis<'c>>
     Ok(a)
 }
 
-fn assemble<'c>(
-    cfg: &'c Config,
+fn assemble(
+    cfg: &Config,
     plan: Plan,
     mut results: Vec<SourceOut>,
     timing: &mut Timing,
-) -> Analysis<'c> {
+) -> Analysis {
     let input_end = results.iter().filter_map(|r| r.latest).max();
     // Grow the largest input's events rather than copy them all again.
     let largest = (0..results.len()).max_by_key(|&i| results[i].events.len());
@@ -220,24 +213,19 @@ fn assemble<'c>(
             at(last)
         ));
     }
-    let categories: Vec<_> = runs
-        .par_iter()
-        .map(|r| classify::Categories::of(&classify::classify(r, &events, cfg, &ctx).categories))
-        .collect();
+    // Judged once, kept as the report shows it.
+    let verdicts = report::Verdicts::judge(&runs, &events, cfg, &ctx);
     timing.lap("classify");
     Analysis {
         plan,
         results,
         events,
         runs,
-        categories,
-        jobs_with_slack: std::mem::take(&mut corr.jobs_with_slack),
-        input_end,
+        verdicts,
         unmatched_slack: corr.unmatched_slack,
         notes: std::mem::take(&mut corr.notes),
         config_path: cfg.config_path.as_ref().map(|p| p.display().to_string()),
         zone: cfg.zone.name().to_string(),
-        cfg,
     }
 }
 

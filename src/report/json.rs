@@ -144,13 +144,15 @@ pub(super) fn run(r: &Shown, l: &Layout, out: &mut Vec<u8>) {
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(&l.category);
-    name(out, r.categories[0].as_str());
+    name(out, r.categories.first().as_str());
     out.extend_from_slice(&l.categories);
-    for (k, c) in r.categories.iter().enumerate() {
-        out.extend_from_slice(if k == 0 { &l.first_item } else { &l.next_item });
+    let mut first = true;
+    for c in r.categories.iter() {
+        out.extend_from_slice(if first { &l.first_item } else { &l.next_item });
+        first = false;
         name(out, c.as_str());
     }
-    if !r.categories.is_empty() {
+    if !first {
         out.extend_from_slice(&l.close_array);
     }
     out.push(b']');
@@ -193,7 +195,7 @@ pub(super) fn run(r: &Shown, l: &Layout, out: &mut Vec<u8>) {
     out.extend_from_slice(&l.reason);
     string(out, &r.reason);
     out.extend_from_slice(&l.evidence);
-    let mut first = true;
+    first = true;
     r.each_evidence(|path, line, text| {
         out.extend_from_slice(if first { &l.first_item } else { &l.next_item });
         first = false;
@@ -427,7 +429,7 @@ mod tests {
             started_at: "2026-12-03T04:00:00Z".parse().unwrap(),
             ended_at: billing.then(|| "2026-12-03T04:00:01.25Z".parse().unwrap()),
             duration_s: duration,
-            categories,
+            categories: crate::classify::Categories::of(categories),
             execution: ShownExecution {
                 status: "ok",
                 exit_code: if billing { Some(-3) } else { None },

@@ -12,8 +12,11 @@ pub mod html;
 mod json;
 pub mod markdown;
 pub mod table;
+mod verdicts;
 
-use crate::classify::{Categories, Category, Verdict};
+pub use verdicts::Verdicts;
+
+use crate::classify::{Categories, Category};
 use crate::correlate::Run;
 use crate::event::{Event, Name};
 use crate::formats::Counts;
@@ -224,12 +227,8 @@ pub struct Parts<'a> {
     pub inputs: Vec<InputOutcome<'a>>,
     pub events: &'a [Event],
     pub runs: &'a [Run],
-    /// `categories[i]` is `runs[i]`'s.
-    pub categories: &'a [Categories],
-    /// What classifying a run needs: a verdict is built when its run is
-    /// shown, not kept for every run.
-    pub cfg: &'a crate::config::Config,
-    pub ctx: crate::classify::Context<'a>,
+    /// `runs[i]`'s verdict is `verdicts.get(i)`.
+    pub verdicts: &'a Verdicts,
     pub unmatched_slack: &'a [usize],
     pub skipped: &'a [Skipped],
     pub warnings: &'a [String],
@@ -298,7 +297,7 @@ fn inputs_and_diagnostics(p: &Parts) -> (Vec<InputReport>, Diagnostics) {
 
 fn summary(p: &Parts) -> Summary {
     let mut summary = Summary::default();
-    for c in p.categories {
+    for c in p.verdicts.categories() {
         summary.runs += 1;
         summary.by_category.add(c.first());
     }
@@ -458,11 +457,12 @@ impl<'p, 'a> Shared<'p, 'a> {
         }
     }
 
-    /// Run `i` as shown, judged `v`, its id taken from `ids`.
-    fn run<'s>(&'s self, i: usize, v: &'s Verdict, ids: &'s Ids, names: &mut Names) -> Shown<'s> {
+    /// Run `i` as shown, its id taken from `ids`.
+    fn run<'s>(&'s self, i: usize, ids: &'s Ids, names: &mut Names) -> Shown<'s> {
         let run = &self.p.runs[i];
         let (id, nth) = ids.get(i);
-        let shown = crate::redact::redact_repeated;
+        let v = self.p.verdicts.get(i);
+        let shown = Cow::Borrowed;
         Shown {
             id,
             nth,
@@ -476,26 +476,26 @@ impl<'p, 'a> Shared<'p, 'a> {
             duration_s: run
                 .ended_at
                 .map(|e| (e - run.started_at).num_milliseconds()),
-            categories: &v.categories,
+            categories: v.categories,
             execution: ShownExecution {
-                status: v.execution.status.as_str(),
-                exit_code: v.execution.exit_code,
-                reason: shown(&v.execution.reason),
+                status: v.execution.as_str(),
+                exit_code: v.exit_code,
+                reason: shown(v.execution_reason),
             },
             delivery: ShownDelivery {
-                status: v.delivery.status.as_str(),
-                attempts: v.delivery.attempts,
-                target: v.delivery.target.as_deref().map(shown),
-                expected_target: v.delivery.expected_target.as_deref().map(shown),
-                error: v.delivery.error.as_deref().map(shown),
-                reason: shown(&v.delivery.reason),
+                status: v.delivery.as_str(),
+                attempts: v.attempts,
+                target: v.target.map(shown),
+                expected_target: v.expected_target.map(shown),
+                error: v.error.map(shown),
+                reason: shown(v.delivery_reason),
             },
-            billing: v.billing.as_ref().map(|b| ShownBilling {
-                layer: b.layer,
-                marker: shown(&b.marker),
-                reason: shown(&b.reason),
+            billing: v.billing.map(|(layer, marker, reason)| ShownBilling {
+                layer,
+                marker: shown(marker),
+                reason: shown(reason),
             }),
-            reason: shown(&v.reason),
+            reason: shown(v.reason),
             evidence: Evidence::Run {
                 run,
                 events: self.p.events,
@@ -523,8 +523,8 @@ pub(crate) struct Shown<'a> {
     pub ended_at: Option<DateTime<Utc>>,
     /// In milliseconds (`duration_s` is this over 1000).
     pub duration_s: Option<i64>,
-    /// In SPEC order; the first is the run's category.
-    pub categories: &'a [Category],
+    /// Shown in SPEC order; the first is the run's category.
+    pub categories: Categories,
     pub execution: ShownExecution<'a>,
     pub delivery: ShownDelivery<'a>,
     pub billing: Option<ShownBilling<'a>>,
@@ -642,7 +642,7 @@ impl Shown<'_> {
             started_at: rfc3339(self.started_at),
             ended_at: self.ended_at.map(rfc3339),
             duration_s: self.duration_s(),
-            category: self.categories[0].as_str().to_string(),
+            category: self.categories.first().as_str().to_string(),
             categories: self
                 .categories
                 .iter()
@@ -692,14 +692,11 @@ pub fn build(p: Parts) -> Report {
             let range = k * PIECE..p.runs.len().min((k + 1) * PIECE);
             let ids = Ids::of(&p, range.clone(), &mut names);
             range
-                .map(|i| {
-                    let v = crate::classify::classify(&p.runs[i], p.events, p.cfg, &p.ctx);
-                    shared.run(i, &v, &ids, &mut names).report()
-                })
+                .map(|i| shared.run(i, &ids, &mut names).report())
                 .collect::<Vec<_>>()
         })
         .collect();
-    let jobs = job_health(&runs, p.categories);
+    let jobs = job_health(&runs, p.verdicts.categories());
     Report {
         schema_version: 1,
         inputs,
@@ -860,8 +857,7 @@ pub fn write_json(p: &Parts, w: &mut dyn std::io::Write, ndjson: bool) -> std::i
             let mut names = Names::default();
             let ids = Ids::of(p, from..to, &mut names);
             for i in from..to {
-                let v = crate::classify::classify(&p.runs[i], p.events, p.cfg, &p.ctx);
-                let run = shared.run(i, &v, &ids, &mut names);
+                let run = shared.run(i, &ids, &mut names);
                 if ndjson {
                     json::run(&run, &layout, out);
                     out.push(b'\n');
