@@ -305,8 +305,8 @@ fn summary(p: &Parts) -> Summary {
 }
 
 /// What redaction makes of a run's names (job, host, user, command), asked
-/// once per name and block: names are shared (`Arc<str>`), so a block's
-/// thousands of runs hold a few hundred of them.
+/// once per name and thread: names are shared (`Arc<str>`), so a report's
+/// hundred thousand runs hold a few hundred of them.
 #[derive(Default)]
 struct Names(rustc_hash::FxHashMap<usize, Redacted>);
 
@@ -321,7 +321,8 @@ enum Redacted {
 impl Names {
     fn state(&mut self, name: &Name) -> &Redacted {
         // Keyed by address: every name lives as long as the runs holding
-        // it, so no two names share one while a block is rendered.
+        // it, so no two names share one while a report is rendered (and a
+        // thread's table is emptied when it turns to another report).
         let key = std::sync::Arc::as_ptr(name) as *const u8 as usize;
         self.0.entry(key).or_insert_with(|| {
             if crate::redact::is_clean(name) {
@@ -443,6 +444,8 @@ impl Ids {
 /// redacted once rather than once per evidence line.
 struct Shared<'p, 'a> {
     p: &'p Parts<'a>,
+    /// Tells this report from others rendered in the process before.
+    report: u64,
     paths: Vec<String>,
     /// The config's path, where a missed run's evidence points.
     config: String,
@@ -450,11 +453,27 @@ struct Shared<'p, 'a> {
 
 impl<'p, 'a> Shared<'p, 'a> {
     fn new(p: &'p Parts<'a>) -> Self {
+        static REPORTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Shared {
             p,
+            report: REPORTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             paths: p.inputs.iter().map(|i| redact(&i.source.display)).collect(),
             config: redact(p.config_path.as_deref().unwrap_or("crontriage.toml")),
         }
+    }
+
+    /// `f` with this thread's [`Names`] for this report.
+    fn with_names<R>(&self, f: impl FnOnce(&mut Names) -> R) -> R {
+        thread_local! {
+            static NAMES: std::cell::RefCell<(u64, Names)> = Default::default();
+        }
+        NAMES.with_borrow_mut(|(report, names)| {
+            if *report != self.report {
+                names.0.clear();
+                *report = self.report;
+            }
+            f(names)
+        })
     }
 
     /// Run `i` as shown, its id taken from `ids`.
@@ -688,12 +707,13 @@ pub fn build(p: Parts) -> Report {
     let runs: Vec<RunReport> = (0..p.runs.len().div_ceil(PIECE))
         .into_par_iter()
         .flat_map_iter(|k| {
-            let mut names = Names::default();
             let range = k * PIECE..p.runs.len().min((k + 1) * PIECE);
-            let ids = Ids::of(&p, range.clone(), &mut names);
-            range
-                .map(|i| shared.run(i, &ids, &mut names).report())
-                .collect::<Vec<_>>()
+            shared.with_names(|names| {
+                let ids = Ids::of(&p, range.clone(), names);
+                range
+                    .map(|i| shared.run(i, &ids, names).report())
+                    .collect::<Vec<_>>()
+            })
         })
         .collect();
     let jobs = job_health(&runs, p.verdicts.categories());
@@ -854,18 +874,19 @@ pub fn write_json(p: &Parts, w: &mut dyn std::io::Write, ndjson: bool) -> std::i
             }
             // About 1.5 kB a run: one allocation, not a dozen doublings.
             out.reserve((to - from) * 2048);
-            let mut names = Names::default();
-            let ids = Ids::of(p, from..to, &mut names);
-            for i in from..to {
-                let run = shared.run(i, &ids, &mut names);
-                if ndjson {
-                    json::run(&run, &layout, out);
-                    out.push(b'\n');
-                } else {
-                    out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-                    json::run(&run, &layout, out);
+            shared.with_names(|names| {
+                let ids = Ids::of(p, from..to, names);
+                for i in from..to {
+                    let run = shared.run(i, &ids, names);
+                    if ndjson {
+                        json::run(&run, &layout, out);
+                        out.push(b'\n');
+                    } else {
+                        out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+                        json::run(&run, &layout, out);
+                    }
                 }
-            }
+            })
         });
         for buf in &bufs {
             w.write_all(buf)?;
