@@ -217,8 +217,17 @@ fn cut(s: &str) -> String {
 /// first half would be printed.
 fn shown_text(text: &str) -> Cow<'_, str> {
     match crate::redact::redact_cow(text) {
-        t if t.len() <= MAX_EVIDENCE_TEXT => t,
+        Cow::Borrowed(t) => cut_cow(t),
         t => Cow::Owned(cut(&t)),
+    }
+}
+
+/// As [`cut`], borrowing a text short enough.
+fn cut_cow(text: &str) -> Cow<'_, str> {
+    if text.len() <= MAX_EVIDENCE_TEXT {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(cut(text))
     }
 }
 
@@ -611,6 +620,23 @@ impl Shown<'_> {
         // a handful of lines; a long list is told apart with a set.
         let mut set: rustc_hash::FxHashSet<crate::event::Location> = Default::default();
         let long = ev.len() > 16;
+        // Nearly every run's lines hold nothing redaction acts on: asked of
+        // them all at once (a scan's cost is mostly its start, and a line is
+        // short), they are then shown as they are. Any part of a clean text
+        // is clean.
+        let clean = {
+            thread_local! {
+                static LINES: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+            }
+            LINES.with_borrow_mut(|lines| {
+                lines.clear();
+                for &i in ev {
+                    lines.push_str(&events[i].text);
+                    lines.push('\n');
+                }
+                crate::redact::is_clean(lines)
+            })
+        };
         for (k, &i) in ev.iter().enumerate() {
             let e = &events[i];
             let again = if long {
@@ -619,11 +645,12 @@ impl Shown<'_> {
                 ev[..k].iter().any(|&j| events[j].loc == e.loc)
             };
             if !again {
-                f(
-                    &paths[e.loc.source as usize],
-                    e.loc.line,
-                    &shown_text(&e.text),
-                );
+                let text = if clean {
+                    cut_cow(&e.text)
+                } else {
+                    shown_text(&e.text)
+                };
+                f(&paths[e.loc.source as usize], e.loc.line, &text);
             }
         }
         if let Some(m) = &run.missed {
