@@ -73,7 +73,12 @@ impl Verdicts {
         let chunks: Vec<Chunk> = runs
             .par_chunks(CHUNK)
             .map(|runs| {
-                let mut table = Table::default();
+                let mut table = Table {
+                    texts: Vec::new(),
+                    judged: Vec::new(),
+                    known: Default::default(),
+                    last: [NONE; Field::COUNT],
+                };
                 let runs = runs
                     .iter()
                     .map(|r| table.keep(classify::classify(r, events, cfg, ctx)))
@@ -122,27 +127,57 @@ impl Verdicts {
 }
 
 /// A chunk's texts, each redacted once.
-#[derive(Default)]
 struct Table {
     texts: Vec<Box<str>>,
-    /// As judged (unredacted) → place.
+    /// `texts[t]` as judged (unredacted).
+    judged: Vec<String>,
+    /// As judged → place.
     known: rustc_hash::FxHashMap<String, Text>,
+    /// The text each field had last: runs in a row mostly share their
+    /// reasons, and a comparison costs less than a hash lookup.
+    last: [Text; Field::COUNT],
+}
+
+/// A verdict's text fields, for [`Table::last`].
+#[derive(Clone, Copy)]
+enum Field {
+    ExecutionReason,
+    Target,
+    ExpectedTarget,
+    Error,
+    DeliveryReason,
+    Marker,
+    BillingReason,
+    Reason,
+}
+
+impl Field {
+    const COUNT: usize = 8;
 }
 
 impl Table {
-    fn text(&mut self, s: String) -> Text {
-        if let Some(&t) = self.known.get(&s) {
-            return t;
+    fn text(&mut self, field: Field, s: String) -> Text {
+        let last = self.last[field as usize];
+        if last != NONE && self.judged[last as usize] == s {
+            return last;
         }
-        let t = self.texts.len() as Text;
-        self.texts
-            .push(crate::redact::redact_cow(&s).into_owned().into_boxed_str());
-        self.known.insert(s, t);
+        let t = match self.known.get(&s) {
+            Some(&t) => t,
+            None => {
+                let t = self.texts.len() as Text;
+                self.texts
+                    .push(crate::redact::redact_cow(&s).into_owned().into_boxed_str());
+                self.judged.push(s.clone());
+                self.known.insert(s, t);
+                t
+            }
+        };
+        self.last[field as usize] = t;
         t
     }
 
-    fn opt(&mut self, s: Option<String>) -> Text {
-        s.map_or(NONE, |s| self.text(s))
+    fn opt(&mut self, field: Field, s: Option<String>) -> Text {
+        s.map_or(NONE, |s| self.text(field, s))
     }
 
     fn keep(&mut self, v: Verdict) -> Judged {
@@ -151,24 +186,28 @@ impl Table {
         // classify lists them in.
         debug_assert!(categories.iter().eq(v.categories.iter().copied()));
         let (billing, marker, billing_reason) = match v.billing {
-            Some(b) => (Some(b.layer), self.text(b.marker), self.text(b.reason)),
+            Some(b) => (
+                Some(b.layer),
+                self.text(Field::Marker, b.marker),
+                self.text(Field::BillingReason, b.reason),
+            ),
             None => (None, NONE, NONE),
         };
         Judged {
             categories,
             execution: v.execution.status,
             exit_code: v.execution.exit_code,
-            execution_reason: self.text(v.execution.reason),
+            execution_reason: self.text(Field::ExecutionReason, v.execution.reason),
             delivery: v.delivery.status,
             attempts: v.delivery.attempts,
-            target: self.opt(v.delivery.target),
-            expected_target: self.opt(v.delivery.expected_target),
-            error: self.opt(v.delivery.error),
-            delivery_reason: self.text(v.delivery.reason),
+            target: self.opt(Field::Target, v.delivery.target),
+            expected_target: self.opt(Field::ExpectedTarget, v.delivery.expected_target),
+            error: self.opt(Field::Error, v.delivery.error),
+            delivery_reason: self.text(Field::DeliveryReason, v.delivery.reason),
             billing,
             marker,
             billing_reason,
-            reason: self.text(v.reason),
+            reason: self.text(Field::Reason, v.reason),
         }
     }
 }
