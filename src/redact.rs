@@ -207,41 +207,6 @@ pub fn redact(s: &str) -> String {
     redact_cow(s).into_owned()
 }
 
-/// As [`redact_cow`], for the strings a report repeats on every run (the
-/// stock reasons, a Slack target): each is redacted once per thread and
-/// then looked up, as the scan for secrets costs several times a hash
-/// lookup. Long strings are not kept.
-pub fn redact_repeated(s: &str) -> Cow<'_, str> {
-    use std::cell::RefCell;
-    type Memo = rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>;
-    thread_local! {
-        static MEMO: RefCell<Memo> = RefCell::default();
-    }
-    const LONGEST: usize = 256;
-    const ENTRIES: usize = 8192;
-    if s.len() > LONGEST {
-        return redact_cow(s);
-    }
-    MEMO.with_borrow_mut(|memo| {
-        if let Some(known) = memo.get(s) {
-            return match known {
-                Some(red) => Cow::Owned(red.to_string()),
-                None => Cow::Borrowed(s),
-            };
-        }
-        let red = redact_cow(s);
-        let changed = match &red {
-            Cow::Owned(r) => Some(Box::<str>::from(r.as_str())),
-            Cow::Borrowed(_) => None,
-        };
-        if memo.len() >= ENTRIES {
-            memo.clear();
-        }
-        memo.insert(s.into(), changed);
-        red
-    })
-}
-
 /// Whether `s` holds nothing redaction acts on: no trigger literal, and no
 /// escape (`\`, `%`) that could hide one. [`redact`] returns such a text
 /// unchanged — and so it does clean texts joined by `@` and followed by a
@@ -940,23 +905,6 @@ mod tests {
         }
         for s in ["rotate-keys", "x%41", "a\\u0041", "xoxb-1"] {
             assert!(!is_clean(s), "{s}");
-        }
-    }
-
-    #[test]
-    fn repeated_strings_are_redacted_like_any_other() {
-        let long = format!("{} token=abcdefgh", "x".repeat(300));
-        for _ in 0..3 {
-            for s in [
-                "backup",
-                "/srv/logs/syslog",
-                "curl -u admin:hunter22 https://x",
-                "exit status 1 (from cron)",
-                "Authorization: Bearer abcdefghijkl",
-                long.as_str(),
-            ] {
-                assert_eq!(redact_repeated(s), redact(s), "{s}");
-            }
         }
     }
 }

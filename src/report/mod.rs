@@ -5,6 +5,12 @@
 //! The JSON form of [`Report`] is the stable schema of SPEC §4
 //! (`schema_version: 1`); fields that only the human formats show
 //! (per-job health, diagnostics) are skipped in JSON.
+//!
+//! Each run's values are worked out in one place, `Shown`: [`build`]
+//! makes a [`RunReport`] of them, and [`write_json`] writes them straight
+//! into the document (a hundred thousand runs, each otherwise built as a
+//! struct of owned strings, serialized and freed). Verdicts come judged and
+//! redacted from [`Verdicts`].
 
 pub mod csv;
 pub mod explain;
@@ -360,9 +366,9 @@ impl Names {
 
 /// Runs' ids: `job@host@start`, redacted, with `#2`, `#3`… for the rare
 /// runs of one job on one host that start in the same instant. Worked out
-/// for one block of runs at a time, so each thread does its own.
+/// for one piece of runs at a time, so each thread does its own.
 struct Ids {
-    /// The first run held (the start of the block's first instant).
+    /// The first run held (the start of the piece's first instant).
     from: usize,
     text: Vec<u8>,
     /// Run `from + k`'s id is `text[ends[k]..ends[k + 1]]`.
@@ -375,8 +381,8 @@ impl Ids {
     fn of(p: &Parts, range: std::ops::Range<usize>, names: &mut Names) -> Ids {
         let runs = p.runs;
         // Equal ids are among runs of one start time (runs are sorted by
-        // start): begin at the block's first instant, which may have begun
-        // in the block before.
+        // start): begin at the piece's first instant, which may have begun
+        // in the piece before.
         let from = match runs.get(range.start) {
             Some(r) if !range.is_empty() => {
                 runs[..range.start].partition_point(|x| x.started_at < r.started_at)
