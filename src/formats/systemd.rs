@@ -113,7 +113,8 @@ pub fn parse(msg: &str) -> Option<Kind> {
         }
     }
     // `U: …`
-    let (unit, rest) = msg.split_once(": ")?;
+    let colon = super::cron::find_short(msg, b": ")?;
+    let (unit, rest) = (&msg[..colon], &msg[colon + 2..]);
     if !is_unit(unit) {
         // Old: `backup.service failed.`
         if let Some(u) = msg.strip_suffix(" failed.") {
