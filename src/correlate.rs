@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::event::{Event, JobFact, Kind, Outcome, Scheduler, SlackAttempt, UnitMsg};
 use crate::jobname;
 use chrono::{DateTime, Duration, Utc};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Index into the event list.
@@ -371,158 +371,305 @@ fn started_between<'l>(
 /// One host's runs, and its coverage as (host, stretches).
 type HostRuns = (Vec<Run>, Vec<(String, Vec<Span>)>);
 
+/// A scheduler line of one host as [`host_runs`] reads it: the fields its
+/// keys and tests use, with user, command and job names as host-local ids
+/// ([`Ids`]). The host's lines lie scattered through the event vector (60
+/// hosts: one line in 60); each is read once into this compact list, which
+/// the passes below then walk in order. What only a rare line needs (an
+/// outcome, output text, a run-parts folder) is read from its event.
+#[derive(Debug, Clone, Copy)]
+enum Said {
+    Cmd {
+        sched: Scheduler,
+        pid: u32,
+        parent: Option<u32>,
+        user: u32,
+        command: u32,
+    },
+    Busybox {
+        pid: u32,
+        user: u32,
+        command: u32,
+    },
+    AnacronStart {
+        pid: u32,
+        job: u32,
+    },
+    Session {
+        pid: u32,
+        opened: bool,
+        user: u32,
+    },
+    /// The outcome stays in the event.
+    Grandchild {
+        pid: u32,
+        child: u32,
+    },
+    Note {
+        pid: u32,
+    },
+    End {
+        pid: u32,
+        user: u32,
+        command: u32,
+        status: Option<i32>,
+    },
+    Output {
+        pid: u32,
+    },
+    /// The outcome stays in the event.
+    AnacronEnd {
+        pid: u32,
+        job: u32,
+    },
+    RunParts,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    time: DateTime<Utc>,
+    ev: Ev,
+    said: Said,
+}
+
+/// Host-local ids of the names a host's lines carry: equal ids, equal
+/// strings. Keys of small integers hash and compare in a step; the events'
+/// own names are shared per piece of input read, so the same string comes
+/// in many allocations and pointers cannot stand for it.
+#[derive(Default)]
+struct Ids<'e> {
+    ids: HashMap<&'e str, u32>,
+    strs: Vec<&'e str>,
+}
+
+impl<'e> Ids<'e> {
+    fn of(&mut self, s: &'e str) -> u32 {
+        *self.ids.entry(s).or_insert_with(|| {
+            self.strs.push(s);
+            (self.strs.len() - 1) as u32
+        })
+    }
+}
+
 /// The runs one host's scheduler lines give: starts, then the sessions,
 /// ends, outcomes, output and notes tied to them; and the stretches of
-/// time its lines cover. Every key in here holds the host, so hosts are
-/// correlated apart (and in parallel). `idx`: the host's scheduler events,
-/// in time order; the runs come out in the order of their start events.
+/// time its lines cover. Hosts are correlated apart (and in parallel), so
+/// no key in here needs the host. `idx`: the host's scheduler events, in
+/// time order; the runs come out in the order of their start events.
 fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
+    let h = idx.first().map_or("", |&i| hk(&events[i]));
     let mut names = Names::default();
-    // Exactly as many runs as start lines: a vector grown by doubling would
-    // briefly hold twice.
-    let starts = idx
-        .iter()
-        .filter(|&&i| {
-            matches!(
-                events[i].kind,
-                Kind::CronCmd { .. } | Kind::BusyboxCmd { .. } | Kind::AnacronStart { .. }
-            )
-        })
-        .count();
-    let mut runs: Vec<Run> = Vec::with_capacity(starts);
+    let mut ids = Ids::default();
 
-    // Coverage per host, and which hosts log cron ends at all.
-    // Keys in this part borrow from the events: no per-event allocation.
-    let mut host_logs_ends: HashSet<&str> = HashSet::default();
-    let mut coverage: HashMap<&str, Vec<Span>> = HashMap::default();
-    for e in idx.iter().map(|&i| &events[i]) {
-        let h = hk(e);
-        // Events are in time order: extend the host's last stretch, or start
-        // a new one after a silence.
-        let spans = coverage.entry(h).or_default();
+    // One read of each line: its coverage, whether this host logs cron
+    // ends at all, and what the passes below need of it.
+    let mut spans: Vec<Span> = Vec::new();
+    let mut logs_ends = false;
+    let mut starts = 0;
+    let mut lines: Vec<Line> = Vec::with_capacity(idx.len());
+    for &i in idx {
+        let e = &events[i];
+        // Events are in time order: extend the last stretch, or start a new
+        // one after a silence.
         match spans.last_mut() {
             Some(last) if e.time - last.1 <= COVERAGE_GAP => last.1 = last.1.max(e.time),
             _ => spans.push((e.time, e.time)),
         }
-        // dcron's `exit status N` is logged only on failure: not an end
-        // every run gets.
-        if matches!(
-            e.kind,
-            Kind::CronSession { opened: false, .. } | Kind::CronEnd { status: None, .. }
-        ) {
-            host_logs_ends.insert(h);
-        }
-    }
-    let coverage: Vec<(String, Vec<Span>)> = coverage
-        .into_iter()
-        .map(|(h, span)| (h.to_string(), span))
-        .collect();
-
-    // 1. Starts.
-    let mut by_pid: HashMap<(&str, u32), Few<usize>> = HashMap::default();
-    let mut by_cmd: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::default();
-    let mut by_user: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
-    let mut anacron: HashMap<(&str, u32, &str), Few<usize>> = HashMap::default();
-    let mut by_host: HashMap<&str, Vec<usize>> = HashMap::default();
-    let mut job_names: HashMap<&str, String> = HashMap::default();
-    for (i, e) in idx.iter().map(|&i| (i, &events[i])) {
-        let h = hk(e);
-        let idx = runs.len();
-        match &e.kind {
+        let said = match &e.kind {
             Kind::CronCmd {
                 sched,
                 pid,
                 parent,
                 user,
                 command,
+            } => Said::Cmd {
+                sched: *sched,
+                pid: *pid,
+                parent: *parent,
+                user: ids.of(user),
+                command: ids.of(command),
+            },
+            Kind::BusyboxCmd { pid, user, command } => Said::Busybox {
+                pid: *pid,
+                user: ids.of(user),
+                command: ids.of(command),
+            },
+            Kind::AnacronStart { pid, job } => Said::AnacronStart {
+                pid: *pid,
+                job: ids.of(job),
+            },
+            Kind::CronSession { pid, opened, user } => Said::Session {
+                pid: *pid,
+                opened: *opened,
+                user: ids.of(user),
+            },
+            Kind::CronGrandchild { pid, child, .. } => Said::Grandchild {
+                pid: *pid,
+                child: *child,
+            },
+            Kind::CronNote { pid } => Said::Note { pid: *pid },
+            Kind::CronEnd {
+                pid,
+                user,
+                command,
+                status,
+            } => Said::End {
+                pid: *pid,
+                user: ids.of(user),
+                command: ids.of(command),
+                status: *status,
+            },
+            Kind::CronOutput { pid, user, .. } => {
+                // Interned for the orphan search below.
+                ids.of(user);
+                Said::Output { pid: *pid }
+            }
+            Kind::AnacronEnd { pid, job, .. } => Said::AnacronEnd {
+                pid: *pid,
+                job: ids.of(job),
+            },
+            Kind::RunParts { .. } => Said::RunParts,
+            _ => continue,
+        };
+        // dcron's `exit status N` is logged only on failure: not an end
+        // every run gets.
+        if matches!(
+            said,
+            Said::Session { opened: false, .. } | Said::End { status: None, .. }
+        ) {
+            logs_ends = true;
+        }
+        if matches!(
+            said,
+            Said::Cmd { .. } | Said::Busybox { .. } | Said::AnacronStart { .. }
+        ) {
+            starts += 1;
+        }
+        lines.push(Line {
+            time: e.time,
+            ev: i,
+            said,
+        });
+    }
+    let coverage = vec![(h.to_string(), spans)];
+    // A run's host as its start line spells it: every line here has host
+    // `h`, but the nameless partition holds lines without a host and,
+    // should one come, with an empty one.
+    let host_name = idx.first().and_then(|&i| events[i].host.clone());
+    let host_of = |ev: Ev| {
+        if h.is_empty() {
+            events[ev].host.clone()
+        } else {
+            host_name.clone()
+        }
+    };
+    // The runs' names, one allocation per host and name: runs on the
+    // other thread never touch these counts.
+    let mut shared: Vec<Option<Name>> = vec![None; ids.strs.len()];
+    let mut name = |id: u32| -> Name {
+        shared[id as usize]
+            .get_or_insert_with(|| Name::from(ids.strs[id as usize]))
+            .clone()
+    };
+
+    // Exactly as many runs as start lines: a vector grown by doubling would
+    // briefly hold twice.
+    let mut runs: Vec<Run> = Vec::with_capacity(starts);
+    // Per run: its user id (cron and busybox runs), for the session search.
+    let mut run_user: Vec<u32> = Vec::with_capacity(starts);
+
+    // 1. Starts.
+    let mut by_pid: HashMap<u32, Few<usize>> = HashMap::default();
+    let mut by_cmd: HashMap<(u32, u32), Vec<usize>> = HashMap::default();
+    let mut by_user: HashMap<u32, Vec<usize>> = HashMap::default();
+    let mut anacron: HashMap<(u32, u32), Few<usize>> = HashMap::default();
+    // Every run of the host, in start order.
+    let mut all: Vec<usize> = Vec::with_capacity(starts);
+    // Job name per command id.
+    let mut job_names: HashMap<u32, Name> = HashMap::default();
+    for l in &lines {
+        let idx = runs.len();
+        match l.said {
+            Said::Cmd {
+                sched,
+                pid,
+                parent,
+                user,
+                command,
             } => {
-                let name = job_names
+                let job = job_names
                     .entry(command)
-                    .or_insert_with(|| cron_job_name(cfg, command));
-                let mut r = Run::new(names.get(name), e.host.clone(), *sched, e.time, i);
-                // The event's names are already shared.
-                r.user = Some(user.clone());
-                r.command = Some(command.clone());
-                r.pid = Some(*pid);
-                r.parent = *parent;
+                    .or_insert_with(|| names.get(&cron_job_name(cfg, ids.strs[command as usize])))
+                    .clone();
+                let mut r = Run::new(job, host_of(l.ev), sched, l.time, l.ev);
+                r.user = Some(name(user));
+                r.command = Some(name(command));
+                r.pid = Some(pid);
+                r.parent = parent;
                 // Debian cron at its default level logs no end on success:
                 // an end is expected only where this host logs them.
-                r.ends_expected = *sched == Scheduler::Cronie || host_logs_ends.contains(&h);
-                by_pid.entry((h, *pid)).or_default().push(idx);
-                by_cmd.entry((h, user, command)).or_default().push(idx);
-                by_user.entry((h, user)).or_default().push(idx);
+                r.ends_expected = sched == Scheduler::Cronie || logs_ends;
+                by_pid.entry(pid).or_default().push(idx);
+                by_cmd.entry((user, command)).or_default().push(idx);
+                by_user.entry(user).or_default().push(idx);
                 runs.push(r);
+                run_user.push(user);
             }
-            Kind::BusyboxCmd { pid, user, command } => {
-                let name = job_names
+            Said::Busybox { pid, user, command } => {
+                let job = job_names
                     .entry(command)
-                    .or_insert_with(|| cron_job_name(cfg, command));
-                let mut r = Run::new(
-                    names.get(name),
-                    e.host.clone(),
-                    Scheduler::Busybox,
-                    e.time,
-                    i,
-                );
-                r.user = Some(user.clone());
-                r.command = Some(command.clone());
-                r.pid = Some(*pid);
+                    .or_insert_with(|| names.get(&cron_job_name(cfg, ids.strs[command as usize])))
+                    .clone();
+                let mut r = Run::new(job, host_of(l.ev), Scheduler::Busybox, l.time, l.ev);
+                r.user = Some(name(user));
+                r.command = Some(name(command));
+                r.pid = Some(pid);
                 runs.push(r);
+                run_user.push(user);
             }
-            Kind::AnacronStart { pid, job } => {
-                let name = cfg
-                    .job_for(job)
+            Said::AnacronStart { pid, job } => {
+                let text = ids.strs[job as usize];
+                let job_name = cfg
+                    .job_for(text)
                     .map(|j| j.name.clone())
-                    .unwrap_or_else(|| job.to_string());
+                    .unwrap_or_else(|| text.to_string());
                 let mut r = Run::new(
-                    names.get(&name),
-                    e.host.clone(),
+                    names.get(&job_name),
+                    host_of(l.ev),
                     Scheduler::Anacron,
-                    e.time,
-                    i,
+                    l.time,
+                    l.ev,
                 );
-                r.command = Some(job.clone());
-                r.pid = Some(*pid);
-                anacron.entry((h, *pid, job)).or_default().push(idx);
+                r.command = Some(name(job));
+                r.pid = Some(pid);
+                anacron.entry((pid, job)).or_default().push(idx);
                 runs.push(r);
+                run_user.push(u32::MAX);
             }
             _ => continue,
         }
-        by_host.entry(h).or_default().push(idx);
+        all.push(idx);
     }
 
     // Debian: the parent that opened the pam session just before a CMD is
     // the process that later logs the run's end and failure.
-    let mut parent: HashMap<(&str, u32), Few<usize>> = HashMap::default();
-    // (time, event, pid, user) per host, in time order.
-    type Open<'e> = (DateTime<Utc>, Ev, u32, &'e str);
-    let mut opens: HashMap<&str, Vec<Open>> = HashMap::default();
-    for (i, e) in idx.iter().map(|&i| (i, &events[i])) {
-        if let Kind::CronSession {
+    let mut parent: HashMap<u32, Few<usize>> = HashMap::default();
+    // (time, event, pid, user), in time order.
+    let mut opens: Vec<(DateTime<Utc>, Ev, u32, u32)> = Vec::new();
+    let mut session_open: HashMap<u32, Few<DateTime<Utc>>> = HashMap::default();
+    for l in &lines {
+        if let Said::Session {
             pid,
             opened: true,
             user,
-        } = &e.kind
+        } = l.said
         {
-            opens
-                .entry(hk(e))
-                .or_default()
-                .push((e.time, i, *pid, &**user));
+            opens.push((l.time, l.ev, pid, user));
+            session_open.entry(pid).or_default().push(l.time);
         }
     }
-    let mut session_open: HashMap<(&str, u32), Few<DateTime<Utc>>> = HashMap::default();
-    for e in idx.iter().map(|&i| &events[i]) {
-        if let Kind::CronSession {
-            pid, opened: true, ..
-        } = &e.kind
-        {
-            session_open.entry((hk(e), *pid)).or_default().push(e.time);
-        }
-    }
-    // Session-open lines already given to a run (a set: one flag per event
-    // of the whole input, per host, was most of this function's page
-    // faults).
-    let mut used_open: HashSet<usize> = HashSet::default();
+    // Session-open lines already given to a run, by their place in `opens`.
+    let mut used_open: Vec<bool> = vec![false; opens.len()];
     // Per run: the parent pid and session-open line worked out here when no
     // line named them (a grandchild line may correct both later).
     let mut inferred: Vec<Option<(u32, Option<usize>)>> = vec![None; runs.len()];
@@ -530,63 +677,62 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
         if !matches!(r.sched, Scheduler::Cron | Scheduler::Cronie) {
             continue;
         }
-        // The host as the run's CMD event spells it (borrowed from events).
-        let (Some(pid), h) = (r.pid, hk(&events[r.evidence[0]])) else {
+        let Some(pid) = r.pid else {
             continue;
         };
         if let Some(p) = r.parent {
             // Pid logging named the parent (`CMD ([G] …)`): its session
             // lines are this run's.
-            let opened = opens.get(&h).and_then(|list| {
-                let end = list.partition_point(|o| o.0 <= r.started_at + SKEW);
-                list[..end]
-                    .iter()
-                    .rev()
-                    .take(SCAN)
-                    .find(|(_, ev, op, _)| *op == p && !used_open.contains(ev))
-            });
-            if let Some((_, ev, _, _)) = opened {
-                used_open.insert(*ev);
-                r.evidence.push(*ev);
+            let until = r.started_at + SKEW;
+            let end = opens.partition_point(|o| o.0 <= until);
+            let opened = (0..end)
+                .rev()
+                .take(SCAN)
+                .find(|&k| opens[k].2 == p && !used_open[k]);
+            if let Some(k) = opened {
+                used_open[k] = true;
+                r.evidence.push(opens[k].1);
             }
-            parent.entry((h, p)).or_default().push(idx);
+            parent.entry(p).or_default().push(idx);
             continue;
         }
         // The session's user is the CMD's; its pid is below the CMD's and,
         // in a quiet minute, right below it (in a burst of jobs starting
         // together the pids spread out: the closest unused one is taken).
-        let user = r.user.as_deref().unwrap_or("");
-        let found = opens.get(&h).and_then(|list| {
-            // `opens` is in time order: look only at sessions opened within
-            // five seconds of the CMD.
-            let lo = list.partition_point(|o| o.0 < r.started_at - Duration::seconds(5));
-            let hi = list.partition_point(|o| o.0 <= r.started_at + Duration::seconds(5));
-            list[lo..hi.max(lo)]
-                .iter()
-                .filter(|(_, ev, p, u)| {
-                    !used_open.contains(ev) && *p < pid && pid - *p <= 256 && *u == user
-                })
-                .max_by_key(|(_, ev, p, _)| (*p, std::cmp::Reverse(*ev)))
-                .copied()
-        });
+        // `opens` is in time order: look only at sessions opened within
+        // five seconds of the CMD.
+        let user = run_user[idx];
+        let (from, until) = (
+            r.started_at - Duration::seconds(5),
+            r.started_at + Duration::seconds(5),
+        );
+        let lo = opens.partition_point(|o| o.0 < from);
+        let hi = opens.partition_point(|o| o.0 <= until);
+        let found = (lo..hi.max(lo))
+            .filter(|&k| {
+                let (_, _, p, u) = opens[k];
+                !used_open[k] && p < pid && pid - p <= 256 && u == user
+            })
+            .max_by_key(|&k| (opens[k].2, std::cmp::Reverse(opens[k].1)));
         let (ppid, open_ev) = match found {
-            Some((_, ev, p, _)) => {
-                used_open.insert(ev);
+            Some(k) => {
+                used_open[k] = true;
+                let (_, ev, p, _) = opens[k];
                 r.evidence.push(ev);
                 (p, Some(ev))
             }
             None => (pid.saturating_sub(1), None),
         };
         inferred[idx] = Some((ppid, open_ev));
-        parent.entry((h, ppid)).or_default().push(idx);
+        parent.entry(ppid).or_default().push(idx);
     }
 
     // 2. Ends, failures and per-run notes.
-    // cronie's `CMDOUT` lines, by (host, logging pid), until the `CMDEND`
-    // that the same process logs when the job is done says whose they are.
-    let mut outputs: HashMap<(&str, u32), Vec<usize>> = HashMap::default();
+    // cronie's `CMDOUT` lines, by logging pid, until the `CMDEND` that the
+    // same process logs when the job is done says whose they are.
+    let mut outputs: HashMap<u32, Vec<usize>> = HashMap::default();
     // Parents a grandchild line proved, where they differ from the guess.
-    let mut retied: HashMap<(&str, u32), usize> = HashMap::default();
+    let mut retied: HashMap<u32, usize> = HashMap::default();
     let mut orphan_outputs: Vec<usize> = Vec::new();
     let attach_output = |runs: &mut [Run], r: usize, i: usize| {
         if let Kind::CronOutput { text, .. } = &events[i].kind {
@@ -596,37 +742,27 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
             runs[r].evidence.push(i);
         }
     };
-    for (i, e) in idx.iter().map(|&i| (i, &events[i])) {
-        let h = hk(e);
-        let t = e.time;
-        match &e.kind {
-            Kind::CronGrandchild {
-                pid: logger,
-                child,
-                outcome,
-            } => {
+    for l in &lines {
+        let (i, t) = (l.ev, l.time);
+        match l.said {
+            Said::Grandchild { pid: logger, child } => {
                 if let Some(r) = latest_before(
                     &runs,
-                    by_pid.get(&(h, *child)).map(Few::as_slice),
+                    by_pid.get(&child).map(Few::as_slice),
                     t + SKEW,
                     |_| true,
                 ) {
-                    retie(
-                        &mut runs,
-                        &mut inferred,
-                        &mut retied,
-                        &parent,
-                        h,
-                        r,
-                        *logger,
-                    );
+                    retie(&mut runs, &mut inferred, &mut retied, &parent, r, logger);
+                    let Kind::CronGrandchild { outcome, .. } = &events[i].kind else {
+                        unreachable!("a grandchild line's event")
+                    };
                     let r = &mut runs[r];
                     apply_outcome(r, outcome, i);
                     r.end(t);
                     r.evidence.push(i);
                 }
             }
-            Kind::CronSession {
+            Said::Session {
                 pid,
                 opened: false,
                 user,
@@ -636,14 +772,14 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
                 // ties a CMD to its session), the oldest run of this user
                 // still open that started with the session.
                 let opened_at = session_open
-                    .get(&(h, *pid))
+                    .get(&pid)
                     .and_then(|v| v.as_slice().iter().rev().find(|o| **o <= t))
                     .copied();
-                let linked = parent_run(&runs, &retied, &parent, (h, *pid), t + SKEW, |r| {
+                let linked = parent_run(&runs, &retied, &parent, pid, t + SKEW, |r| {
                     !r.session_closed
                 });
                 let fallback = || {
-                    let list = by_user.get(&(h, &**user))?;
+                    let list = by_user.get(&user)?;
                     let (lo, hi) = match opened_at {
                         Some(o) => (o - Duration::seconds(2), (o + Duration::seconds(2)).min(t)),
                         None => (t - Duration::days(1), t),
@@ -659,19 +795,18 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
                     runs[r].evidence.push(i);
                 }
             }
-            Kind::CronNote { pid } => {
-                if let Some(r) = parent_run(&runs, &retied, &parent, (h, *pid), t, |_| true) {
+            Said::Note { pid } => {
+                if let Some(r) = parent_run(&runs, &retied, &parent, pid, t, |_| true) {
                     runs[r].evidence.push(i);
                 }
             }
-            Kind::CronEnd {
+            Said::End {
                 pid,
                 user,
                 command,
                 status,
             } => {
-                let key = (h, &**user, &**command);
-                let cands = by_cmd.get(&key).map(Vec::as_slice);
+                let cands = by_cmd.get(&(user, command)).map(Vec::as_slice);
                 // The run whose end this process logs, when that is known:
                 // Debian with pid logging names the parent on the CMD line;
                 // cronie's CMDEND comes from the job's parent, the CMD's pid
@@ -680,7 +815,7 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
                 let tied = |r: &Run| {
                     !r.end_logged
                         && match r.parent {
-                            Some(p) => p == *pid,
+                            Some(p) => p == pid,
                             None => r.sched == Scheduler::Cronie && r.pid == pid.checked_add(1),
                         }
                 };
@@ -692,7 +827,7 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
                 if let Some(r) = found {
                     // This process's output lines since the run began are
                     // the run's; older ones (a pid reused) are not.
-                    if let Some(list) = outputs.remove(&(h, *pid)) {
+                    if let Some(list) = outputs.remove(&pid) {
                         let from = runs[r].started_at - SKEW;
                         for o in list {
                             if events[o].time >= from {
@@ -705,28 +840,33 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
                     let r = &mut runs[r];
                     r.end(t);
                     if let Some(s) = status {
-                        r.exit = Some((*s, i));
+                        r.exit = Some((s, i));
                     }
                     r.evidence.push(i);
                 }
             }
-            Kind::CronOutput { pid, .. } => outputs.entry((h, *pid)).or_default().push(i),
-            Kind::AnacronEnd { pid, job, outcome } => {
-                if let Some(r) = latest_before(
-                    &runs,
-                    anacron.get(&(h, *pid, &**job)).map(Few::as_slice),
-                    t,
-                    |r| !r.end_logged,
-                ) {
+            Said::Output { pid } => outputs.entry(pid).or_default().push(i),
+            Said::AnacronEnd { pid, job } => {
+                if let Some(r) =
+                    latest_before(&runs, anacron.get(&(pid, job)).map(Few::as_slice), t, |r| {
+                        !r.end_logged
+                    })
+                {
+                    let Kind::AnacronEnd { outcome, .. } = &events[i].kind else {
+                        unreachable!("an anacron end line's event")
+                    };
                     let r = &mut runs[r];
                     r.end(t);
                     apply_outcome(r, outcome, i);
                     r.evidence.push(i);
                 }
             }
-            Kind::RunParts { dir, .. } => {
+            Said::RunParts => {
+                let Kind::RunParts { dir, .. } = &events[i].kind else {
+                    unreachable!("a run-parts line's event")
+                };
                 let folder = dir.rsplit('/').next().unwrap_or(dir);
-                let found = latest_before(&runs, by_host.get(&h).map(Vec::as_slice), t, |r| {
+                let found = latest_before(&runs, Some(&all), t, |r| {
                     (&*r.job == folder
                         || r.command
                             .as_deref()
@@ -752,7 +892,10 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
         };
         let found = latest_before(
             &runs,
-            by_user.get(&(hk(e), user.as_str())).map(Vec::as_slice),
+            ids.ids
+                .get(user.as_str())
+                .and_then(|u| by_user.get(u))
+                .map(Vec::as_slice),
             e.time,
             |r| r.ended_at.is_none_or(|end| end >= e.time),
         );
@@ -1120,24 +1263,24 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     c
 }
 
-/// The open run whose parent process is `key.1` on host `key.0`: the one a
-/// grandchild line proved, else the latest guessed one started by `t`
-/// passing `ok` (a run proved to have another parent is not this one's).
-fn parent_run<'e>(
+/// The open run whose parent process is `pid`: the one a grandchild line
+/// proved, else the latest guessed one started by `t` passing `ok` (a run
+/// proved to have another parent is not this one's).
+fn parent_run(
     runs: &[Run],
-    retied: &HashMap<(&'e str, u32), usize>,
-    parent: &HashMap<(&'e str, u32), Few<usize>>,
-    key: (&'e str, u32),
+    retied: &HashMap<u32, usize>,
+    parent: &HashMap<u32, Few<usize>>,
+    pid: u32,
     t: DateTime<Utc>,
     ok: impl Fn(&Run) -> bool,
 ) -> Option<usize> {
     retied
-        .get(&key)
+        .get(&pid)
         .copied()
         .filter(|&r| !runs[r].session_closed)
         .or_else(|| {
-            latest_before(runs, parent.get(&key).map(Few::as_slice), t, |r| {
-                ok(r) && r.parent.is_none_or(|p| p == key.1)
+            latest_before(runs, parent.get(&pid).map(Few::as_slice), t, |r| {
+                ok(r) && r.parent.is_none_or(|p| p == pid)
             })
         })
 }
@@ -1147,13 +1290,11 @@ fn parent_run<'e>(
 /// started in one burst, where only time ties a CMD to its session), the
 /// run the guess gave `logger` in the same burst swaps with it: its parent
 /// and its session-open line.
-#[allow(clippy::too_many_arguments)]
-fn retie<'e>(
+fn retie(
     runs: &mut [Run],
     inferred: &mut [Option<(u32, Option<usize>)>],
-    retied: &mut HashMap<(&'e str, u32), usize>,
-    parent: &HashMap<(&'e str, u32), Few<usize>>,
-    h: &'e str,
+    retied: &mut HashMap<u32, usize>,
+    parent: &HashMap<u32, Few<usize>>,
     r: usize,
     logger: u32,
 ) {
@@ -1164,7 +1305,7 @@ fn retie<'e>(
         return;
     }
     let started = runs[r].started_at;
-    let other = parent.get(&(h, logger)).and_then(|list| {
+    let other = parent.get(&logger).and_then(|list| {
         list.as_slice().iter().copied().find(|&o| {
             o != r
                 && runs[o].parent.is_none()
@@ -1174,14 +1315,14 @@ fn retie<'e>(
         })
     });
     runs[r].parent = Some(logger);
-    retied.insert((h, logger), r);
+    retied.insert(logger, r);
     let Some(o) = other else {
         inferred[r] = Some((logger, open_ev));
         return;
     };
     let other_ev = inferred[o].and_then(|(_, ev)| ev);
     runs[o].parent = Some(old);
-    retied.insert((h, old), o);
+    retied.insert(old, o);
     for (run, from, to) in [(r, open_ev, other_ev), (o, other_ev, open_ev)] {
         if let Some(f) = from {
             runs[run].evidence.retain(|&e| e != f);
