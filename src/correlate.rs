@@ -252,17 +252,62 @@ fn sort_in_place<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
     }
     let mut order: Vec<usize> = (0..v.len()).collect();
     order.sort_by(|&a, &b| cmp(&v[a], &v[b]));
-    for i in 0..order.len() {
+    permute(v, &mut order);
+}
+
+/// Put `v` in the order `from` gives (`v[i]` becomes the old `v[from[i]]`)
+/// by swapping along the permutation's cycles; `from` is used up.
+fn permute<T>(v: &mut [T], from: &mut [usize]) {
+    for i in 0..from.len() {
         let mut cur = i;
-        while order[cur] != cur {
-            let next = order[cur];
-            order[cur] = cur;
+        while from[cur] != cur {
+            let next = from[cur];
+            from[cur] = cur;
             if next == i {
                 break;
             }
             v.swap(cur, next);
             cur = next;
         }
+    }
+}
+
+/// Sort `runs`, of which the first `head` are in order already, as a stable
+/// sort would. A short tail (the units, job-log and missed runs added after
+/// the hosts' runs) is sorted apart and merged in from the back: each run
+/// after the tail's first place moves once, swapped with a stand-in, and the
+/// head's runs are compared only with the tail's. A long tail goes to
+/// [`sort_in_place`].
+fn merge_tail(runs: &mut Vec<Run>, head: usize, cmp: impl Fn(&Run, &Run) -> std::cmp::Ordering) {
+    let n = runs.len();
+    if head >= n {
+        return;
+    }
+    if n - head > n / 16 {
+        sort_in_place(runs, cmp);
+        return;
+    }
+    let mut tail: Vec<Run> = runs.drain(head..).collect();
+    tail.sort_by(&cmp);
+    let stand_in = Run::new(
+        Name::from(""),
+        None,
+        Scheduler::JobLog,
+        DateTime::<Utc>::MIN_UTC,
+        0,
+    );
+    runs.extend(tail.iter().map(|_| stand_in.clone()));
+    // `runs[..x]`: head runs still to place; `runs[w..]`: placed.
+    let (mut x, mut w) = (head, n);
+    while let Some(t) = tail.last() {
+        if x > 0 && cmp(&runs[x - 1], t).is_gt() {
+            runs.swap(x - 1, w - 1);
+            x -= 1;
+        } else {
+            // A tail run after the head runs it equals: they came first.
+            runs[w - 1] = tail.pop().expect("a tail run");
+        }
+        w -= 1;
     }
 }
 
@@ -932,8 +977,18 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     let mut names = Names::default();
 
     // 1–2. Each host's scheduler lines, apart: its runs and its coverage.
+    // The same pass picks out the few events the later steps read (units,
+    // job output, Slack records): each step then walks its own list, not
+    // every event again.
     let mut by_host_events: HashMap<&str, Vec<usize>> = HashMap::default();
+    let (mut unit_events, mut output_events, mut slack_events) = (vec![], vec![], vec![]);
     for (i, e) in events.iter().enumerate() {
+        match e.kind {
+            Kind::Unit(_) | Kind::Timer { .. } => unit_events.push(i),
+            Kind::Job { .. } | Kind::UnitOutput { .. } => output_events.push(i),
+            Kind::Slack(_) => slack_events.push(i),
+            _ => {}
+        }
         if is_scheduler(&e.kind) {
             by_host_events.entry(hk(e)).or_default().push(i);
         }
@@ -957,27 +1012,38 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     let mut runs = merge_by_start(host_parts);
 
     // systemd units.
-    correlate_units(events, cfg, &mut runs, &mut names);
+    correlate_units(events, &unit_events, cfg, &mut runs, &mut names);
 
-    // 3. Job output.
-    let by_job = index_by(&runs, |r| Some(r.job.clone()));
-    let by_unit = index_by(&runs, |r| {
-        r.unit.clone().map(|u| (host_key(r.host.as_deref()), u))
-    });
-    let next_start = next_starts(&runs);
+    // 3. Job output. (The indexes are built only for inputs that have some.)
+    let (by_job, next_start) = if output_events.is_empty() {
+        Default::default()
+    } else {
+        job_index(&runs, true)
+    };
+    let by_unit = if output_events
+        .iter()
+        .any(|&i| matches!(events[i].kind, Kind::UnitOutput { .. }))
+    {
+        index_by(&runs, |r| {
+            r.unit.clone().map(|u| (host_key(r.host.as_deref()), u))
+        })
+    } else {
+        Default::default()
+    };
     // Keyed by job and the folder of the file: two hosts' `jobs/foo.log`
     // are two streams (a file and its rotated copies, one).
     let mut orphan_output: BTreeMap<(String, String), Vec<Ev>> = BTreeMap::new();
     let mut hints = HostHints::default();
-    for (i, e) in events.iter().enumerate() {
+    for &i in &output_events {
+        let e = &events[i];
+        // Runs that started by a minute after the line may hold it.
+        let latest = e.time + Duration::seconds(60);
         let (job, fact) = match &e.kind {
             Kind::Job { job, fact } => (job.clone(), fact),
             Kind::UnitOutput { unit, fact } => {
                 let list = by_unit.get(&(host_key(e.host.as_deref()), Name::from(unit.as_str())));
                 let found = list.and_then(|l| {
-                    let end = l.partition_point(|&ri| {
-                        runs[ri].started_at <= e.time + Duration::seconds(60)
-                    });
+                    let end = l.partition_point(|&ri| runs[ri].started_at <= latest);
                     l[..end]
                         .iter()
                         .rev()
@@ -992,10 +1058,10 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             }
             _ => continue,
         };
-        let hint = hints.get(paths, e, &runs, &job, by_job.get(&*job));
-        let found = by_job.get(&*job).and_then(|list| {
-            let end =
-                list.partition_point(|&ri| runs[ri].started_at <= e.time + Duration::seconds(60));
+        let list = by_job.get(&*job).map(|j| &j.all);
+        let hint = hints.get(paths, e, &runs, &job, list);
+        let found = list.and_then(|list| {
+            let end = list.partition_point(|&ri| runs[ri].started_at <= latest);
             list[..end]
                 .iter()
                 .rev()
@@ -1043,16 +1109,19 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             .count();
     runs.reserve_exact(bound);
     // Hosts the logs name: a folder named like one is that host's.
-    let known_hosts: BTreeSet<Name> = runs
-        .iter()
-        .filter_map(|r| r.host.clone())
-        .chain(
-            c.coverage
-                .keys()
-                .filter(|h| !h.is_empty())
-                .map(|h| Name::from(h.as_str())),
-        )
-        .collect();
+    let known_hosts: BTreeSet<Name> = if orphan_output.is_empty() {
+        BTreeSet::new()
+    } else {
+        runs.iter()
+            .filter_map(|r| r.host.clone())
+            .chain(
+                c.coverage
+                    .keys()
+                    .filter(|h| !h.is_empty())
+                    .map(|h| Name::from(h.as_str())),
+            )
+            .collect()
+    };
     for ((job, folder), evs) in orphan_output {
         let host = std::path::Path::new(&folder).components().find_map(|c| {
             let c = c.as_os_str().to_string_lossy();
@@ -1111,11 +1180,13 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         }
     }
 
-    // 4. Slack records. (Indexes are rebuilt only if job logs added runs.)
-    let (by_job, next_start) = if runs.len() == runs_before_orphans {
+    // 4. Slack records. (The indexes are built here if job output did not
+    // need them, and rebuilt if job logs added runs.)
+    let built = !output_events.is_empty() && runs.len() == runs_before_orphans;
+    let (by_job, next_start) = if built || slack_events.is_empty() {
         (by_job, next_start)
     } else {
-        (index_by(&runs, |r| Some(r.job.clone())), next_starts(&runs))
+        job_index(&runs, true)
     };
     // Runs in start order, for records that name no job (built if needed).
     let all: std::cell::OnceCell<Vec<usize>> = std::cell::OnceCell::new();
@@ -1135,31 +1206,36 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         .map(|j| j.to_string())
         .chain(cfg.jobs.iter().map(|j| j.name.clone()))
         .collect();
-    for r in &runs {
-        if !r.slack.is_empty() {
-            c.jobs_with_slack.insert(r.job.to_string());
+    // Runs hold Slack attempts only from job output so far.
+    if !output_events.is_empty() {
+        for r in &runs {
+            if !r.slack.is_empty() {
+                c.jobs_with_slack.insert(r.job.to_string());
+            }
         }
     }
-    for (i, e) in events.iter().enumerate() {
+    for &i in &slack_events {
+        let e = &events[i];
         let Kind::Slack(a) = &e.kind else { continue };
+        // From a run's start (SPEC §2.2), a second early for stamps cut to
+        // the second in one log and not in the other, to the end of its
+        // delivery window or the next run's start. (Most runs a record is
+        // compared with are older runs of its job, which the next start
+        // rules out before their end is worked out.)
+        let late = e.time + SKEW;
         let window = |ri: usize| -> bool {
             let r = &runs[ri];
-            // From its start (SPEC §2.2); a second early for stamps cut to
-            // the second in one log and not in the other.
-            let from = r.started_at - SKEW;
-            let until = last(ri) + cfg.delivery_window;
-            let until = match next_start[ri] {
-                Some(n) => until.min(n),
-                None => until,
-            };
-            e.time >= from && e.time <= until && r.missed.is_none()
+            r.missed.is_none()
+                && late >= r.started_at
+                && next_start[ri].is_none_or(|n| e.time <= n)
+                && e.time <= last(ri) + cfg.delivery_window
         };
         // Several runs of the job (on several hosts) may hold the record:
         // the host it names, else the host in its path, else the run that
         // ended last before it (a notification follows its job's end).
         let hint = a.host.clone().or_else(|| {
             let job = a.job.as_deref()?;
-            slack_hints.get(paths, e, &runs, job, by_job.get(job))
+            slack_hints.get(paths, e, &runs, job, by_job.get(job).map(|j| &j.all))
         });
         let pick = |cands: &mut dyn Iterator<Item = usize>| -> Option<usize> {
             cands.max_by_key(|&ri| {
@@ -1174,14 +1250,28 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
             Some(j) => {
                 let job = normalize_job(j, &known, cfg);
                 c.jobs_with_slack.insert(job.clone());
-                by_job.get(job.as_str()).and_then(|list| {
-                    let near = started_between(
-                        &runs,
-                        list,
-                        e.time - lookback,
-                        e.time + Duration::seconds(60),
-                    );
-                    pick(&mut near.iter().copied().filter(|&ri| window(ri)))
+                by_job.get(job.as_str()).and_then(|j| {
+                    // The job's runs that started from `lookback` before to
+                    // a minute after the record, host by host: of those that
+                    // started before it, only the last can hold it (the next
+                    // start closes the others' windows).
+                    let (lo, hi) = (e.time - lookback, e.time + Duration::seconds(60));
+                    let mut held: Vec<usize> = Vec::new();
+                    for list in &j.by_host {
+                        let from = list.partition_point(|&ri| runs[ri].started_at < lo);
+                        let before = list.partition_point(|&ri| runs[ri].started_at < e.time);
+                        let from = from.max(before.saturating_sub(1));
+                        let to = list.partition_point(|&ri| runs[ri].started_at <= hi);
+                        held.extend(
+                            list[from..to.max(from)]
+                                .iter()
+                                .copied()
+                                .filter(|&ri| window(ri)),
+                        );
+                    }
+                    // In the job's start order, as `pick` breaks ties.
+                    held.sort_unstable_by_key(|&ri| (runs[ri].started_at, ri));
+                    pick(&mut held.into_iter())
                 })
             }
             None => {
@@ -1218,34 +1308,33 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
     runs.reserve_exact(missed.len());
     runs.extend(missed);
 
-    let next = next_starts(&runs);
-    for (r, n) in runs.iter_mut().zip(next) {
-        r.next_start = n;
-    }
+    let (_, next) = job_index(&runs, false);
     {
         use rayon::prelude::*;
-        runs.par_iter_mut().for_each(|r| {
+        runs.par_iter_mut().zip(next).for_each(|(r, n)| {
+            r.next_start = n;
             r.evidence.sort_unstable();
             r.evidence.dedup();
             r.slack.sort_unstable();
             r.facts.sort_by_key(|(_, ev)| *ev);
         });
     }
-    let order = |a: &Run, b: &Run| {
+    // The report's order: start, job, host, command, first evidence. The
+    // names compare by rank (their text order), a lookup each rather than
+    // a string comparison.
+    let ranks = NameRanks::new(&runs);
+    let names = |r: &Run| {
         (
-            a.started_at,
-            &a.job,
-            &a.host,
-            &a.command,
-            a.evidence.first(),
+            ranks.of(&r.job),
+            r.host.as_ref().map_or(0, |h| 1 + ranks.of(h)),
+            r.command.as_ref().map_or(0, |c| 1 + ranks.of(c)),
         )
-            .cmp(&(
-                b.started_at,
-                &b.job,
-                &b.host,
-                &b.command,
-                b.evidence.first(),
-            ))
+    };
+    let order = |a: &Run, b: &Run| {
+        a.started_at
+            .cmp(&b.started_at)
+            .then_with(|| names(a).cmp(&names(b)))
+            .then_with(|| a.evidence.first().cmp(&b.evidence.first()))
     };
     // The hosts' runs come first, in start order: with each instant's runs
     // sorted (a few dozen at most: in place, no large buffer) they are one
@@ -1255,10 +1344,30 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
         .take_while(|w| w[0].started_at <= w[1].started_at)
         .count();
     let head = head.min(runs.len());
+    // An instant's runs are sorted by their names' ranks, worked out once
+    // each, and then put in that order. (Their first evidence, in a list of
+    // its own, is read only to part runs of the same names.)
+    let mut keys: Vec<((u32, u32, u32), usize)> = Vec::new();
+    let mut to: Vec<usize> = Vec::new();
     for same_start in runs[..head].chunk_by_mut(|a, b| a.started_at == b.started_at) {
-        same_start.sort_by(order);
+        if same_start.len() > 1 {
+            keys.clear();
+            keys.extend(same_start.iter().enumerate().map(|(k, r)| (names(r), k)));
+            // The place breaks the last ties: as a stable sort would.
+            keys.sort_unstable_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| {
+                        let first = |k: usize| same_start[k].evidence.first();
+                        first(a.1).cmp(&first(b.1))
+                    })
+                    .then(a.1.cmp(&b.1))
+            });
+            to.clear();
+            to.extend(keys.iter().map(|k| k.1));
+            permute(same_start, &mut to);
+        }
     }
-    sort_in_place(&mut runs, order);
+    merge_tail(&mut runs, head, order);
     c.runs = runs;
     c
 }
@@ -1362,7 +1471,7 @@ fn add_fact(r: &mut Run, fact: &JobFact, ev: Ev) {
     r.evidence.push(ev);
 }
 
-/// Runs grouped by a key, each group in start order.
+/// Runs grouped by a key, each group in start order (ties in index order).
 fn index_by<K: std::hash::Hash + Eq>(
     runs: &[Run],
     key: impl Fn(&Run) -> Option<K>,
@@ -1379,23 +1488,131 @@ fn index_by<K: std::hash::Hash + Eq>(
     m
 }
 
-/// For each run, the start of the next run of the same job on the same host.
-fn next_starts(runs: &[Run]) -> Vec<Option<DateTime<Utc>>> {
-    let mut groups: HashMap<(&str, Option<&str>), Vec<usize>> = HashMap::default();
-    for (i, r) in runs.iter().enumerate() {
-        groups
-            .entry((&r.job, r.host.as_deref()))
-            .or_default()
-            .push(i);
-    }
-    let mut out = vec![None; runs.len()];
-    for (_, mut list) in groups {
-        list.sort_by_key(|&i| (runs[i].started_at, i));
-        for w in list.windows(2) {
-            out[w[0]] = Some(runs[w[1]].started_at);
+/// A job's runs, in start order (ties in index order): all of them, and
+/// those of each host apart.
+#[derive(Debug, Default)]
+struct JobRuns {
+    all: Vec<usize>,
+    by_host: Vec<Vec<usize>>,
+}
+
+/// Runs by job ([`JobRuns`], built when `lists`), and for each run the start
+/// of the next run of the same job on the same host. One walk over the runs
+/// in start order (ties in index order), which the hosts' runs already are
+/// unless units, job logs or missed runs were added; names are looked up by
+/// address ([`PairIds`]).
+fn job_index(runs: &[Run], lists: bool) -> (HashMap<Name, JobRuns>, Vec<Option<DateTime<Utc>>>) {
+    let order: Option<Vec<usize>> = (!runs.windows(2).all(|w| w[0].started_at <= w[1].started_at))
+        .then(|| {
+            let mut order: Vec<usize> = (0..runs.len()).collect();
+            order.sort_by_key(|&i| runs[i].started_at);
+            order
+        });
+    let mut pair_ids = PairIds::default();
+    // Per (job, host) pair: its job's place in `jobs`, its last run so far,
+    // and its runs.
+    let mut pairs: Vec<(usize, Option<usize>, Vec<usize>)> = Vec::new();
+    let mut job_at: HashMap<&str, usize> = HashMap::default();
+    // Per job: its name, its runs and its pairs.
+    let mut jobs: Vec<(Name, Vec<usize>, Vec<usize>)> = Vec::new();
+    let mut next = vec![None; runs.len()];
+    let mut step = |i: usize| {
+        let r = &runs[i];
+        let p = pair_ids.of(r);
+        if p == pairs.len() {
+            let j = *job_at.entry(&r.job).or_insert(jobs.len());
+            if j == jobs.len() {
+                jobs.push((r.job.clone(), Vec::new(), Vec::new()));
+            }
+            jobs[j].2.push(p);
+            pairs.push((j, None, Vec::new()));
         }
+        let (j, last, list) = &mut pairs[p];
+        if let Some(prev) = last.replace(i) {
+            next[prev] = Some(r.started_at);
+        }
+        if lists {
+            jobs[*j].1.push(i);
+            list.push(i);
+        }
+    };
+    match order {
+        Some(order) => order.into_iter().for_each(&mut step),
+        None => (0..runs.len()).for_each(&mut step),
     }
-    out
+    let by_job = if lists {
+        jobs.into_iter()
+            .map(|(job, all, ps)| {
+                let by_host = ps
+                    .into_iter()
+                    .map(|p| std::mem::take(&mut pairs[p].2))
+                    .collect();
+                (job, JobRuns { all, by_host })
+            })
+            .collect()
+    } else {
+        HashMap::default()
+    };
+    (by_job, next)
+}
+
+/// The address of a name's allocation: runs share their names' allocations
+/// (one per host and name), so a few lookups by address stand for many by
+/// text. (Two different live names never share an address.)
+fn name_addr(n: &Name) -> usize {
+    std::sync::Arc::as_ptr(n).cast::<u8>().addr()
+}
+
+/// Dense ids of the (job, host) pairs of runs: equal pairs, equal ids. A
+/// pair is looked up by its names' addresses, and by their text only the
+/// first time those addresses come.
+#[derive(Default)]
+struct PairIds<'r> {
+    by_addr: HashMap<(usize, usize), usize>,
+    by_text: HashMap<(&'r str, Option<&'r str>), usize>,
+}
+
+impl<'r> PairIds<'r> {
+    fn of(&mut self, r: &'r Run) -> usize {
+        let addr = (name_addr(&r.job), r.host.as_ref().map_or(0, name_addr));
+        if let Some(&id) = self.by_addr.get(&addr) {
+            return id;
+        }
+        let next = self.by_text.len();
+        let id = *self
+            .by_text
+            .entry((&r.job, r.host.as_deref()))
+            .or_insert(next);
+        self.by_addr.insert(addr, id);
+        id
+    }
+}
+
+/// Every job, host and command name of the runs, ranked in text order and
+/// looked up by address ([`name_addr`]).
+struct NameRanks(HashMap<usize, u32>);
+
+impl NameRanks {
+    fn new(runs: &[Run]) -> NameRanks {
+        let mut text: HashMap<usize, &str> = HashMap::default();
+        for r in runs {
+            for n in [Some(&r.job), r.host.as_ref(), r.command.as_ref()]
+                .into_iter()
+                .flatten()
+            {
+                text.entry(name_addr(n)).or_insert(n);
+            }
+        }
+        let mut sorted: Vec<&str> = text.values().copied().collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let rank = |t: &str| sorted.partition_point(|s| *s < t) as u32;
+        NameRanks(text.into_iter().map(|(a, t)| (a, rank(t))).collect())
+    }
+
+    fn of(&self, n: &Name) -> u32 {
+        self.0[&name_addr(n)]
+    }
 }
 
 /// Does a run's output span (start − 60 s to the next run's start) hold `t`?
@@ -1477,7 +1694,13 @@ const STARTED_AFTER_END: Duration = Duration::seconds(10);
 
 /// systemd: runs per (host, unit), ended by their end lines; which units
 /// are jobs is decided at the end (SPEC §1.1).
-fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>, names: &mut Names) {
+fn correlate_units(
+    events: &[Event],
+    unit_events: &[Ev],
+    cfg: &Config,
+    runs: &mut Vec<Run>,
+    names: &mut Names,
+) {
     let mut timers: BTreeSet<&str> = BTreeSet::new();
     let mut qualified: BTreeSet<(HostKey, String)> = BTreeSet::new();
     let mut open: HashMap<(HostKey, String), usize> = HashMap::default();
@@ -1485,7 +1708,8 @@ fn correlate_units(events: &[Event], cfg: &Config, runs: &mut Vec<Run>, names: &
     let mut by_desc: HashMap<(HostKey, String), usize> = HashMap::default();
     let mut desc_unit: HashMap<(HostKey, String), String> = HashMap::default();
     let mut unit_runs: Vec<Run> = Vec::new();
-    for (i, e) in events.iter().enumerate() {
+    for &i in unit_events {
+        let e = &events[i];
         let h = host_key(e.host.as_deref());
         let (unit, desc, msg) = match &e.kind {
             Kind::Timer { service } => {
