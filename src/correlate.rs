@@ -103,7 +103,13 @@ impl Run {
             sched_failure: None,
             facts: Vec::new(),
             slack: Vec::new(),
-            evidence: vec![ev],
+            // Room for the few lines most runs gather (start, session,
+            // end): one allocation, not a reallocation on the second.
+            evidence: {
+                let mut v = Vec::with_capacity(4);
+                v.push(ev);
+                v
+            },
             missed: None,
             next_start: None,
             unit: None,
@@ -384,15 +390,17 @@ const COVERAGE_GAP: Duration = Duration::hours(1);
 const SCAN: usize = 512;
 
 /// Latest run in `list` (in start order) started at or before `t`, passing
-/// `ok`.
+/// `ok`. `started[i]` is `runs[i].started_at`: the search reads a dense list,
+/// not a run a step.
 fn latest_before(
     runs: &[Run],
+    started: &[DateTime<Utc>],
     list: Option<&[usize]>,
     t: DateTime<Utc>,
     ok: impl Fn(&Run) -> bool,
 ) -> Option<usize> {
     let list = list?;
-    let end = list.partition_point(|&i| runs[i].started_at <= t);
+    let end = list.partition_point(|&i| started[i] <= t);
     list[..end]
         .iter()
         .rev()
@@ -696,6 +704,9 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
         all.push(idx);
     }
 
+    // The runs' starts, for the searches by time (they do not change).
+    let started: Vec<DateTime<Utc>> = runs.iter().map(|r| r.started_at).collect();
+
     // Debian: the parent that opened the pam session just before a CMD is
     // the process that later logs the run's end and failure.
     let mut parent: HashMap<u32, Few<usize>> = HashMap::default();
@@ -779,10 +790,16 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
     // Parents a grandchild line proved, where they differ from the guess.
     let mut retied: HashMap<u32, usize> = HashMap::default();
     let mut orphan_outputs: Vec<usize> = Vec::new();
-    let attach_output = |runs: &mut [Run], r: usize, i: usize| {
+    // The facts of each output text: a job prints the same lines run after
+    // run, and the scan (a regex set) is most of what an output line costs.
+    let mut scanned: HashMap<&str, Vec<JobFact>> = HashMap::default();
+    let mut attach_output = |runs: &mut [Run], r: usize, i: usize| {
         if let Kind::CronOutput { text, .. } = &events[i].kind {
-            for f in cfg.facts.scan_all(text, None) {
-                runs[r].facts.push((f, i));
+            let facts = scanned
+                .entry(text)
+                .or_insert_with(|| cfg.facts.scan_all(text, None));
+            for f in facts.iter() {
+                runs[r].facts.push((f.clone(), i));
             }
             runs[r].evidence.push(i);
         }
@@ -793,6 +810,7 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
             Said::Grandchild { pid: logger, child } => {
                 if let Some(r) = latest_before(
                     &runs,
+                    &started,
                     by_pid.get(&child).map(Few::as_slice),
                     t + SKEW,
                     |_| true,
@@ -820,7 +838,7 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
                     .get(&pid)
                     .and_then(|v| v.as_slice().iter().rev().find(|o| **o <= t))
                     .copied();
-                let linked = parent_run(&runs, &retied, &parent, pid, t + SKEW, |r| {
+                let linked = parent_run(&runs, &started, &retied, &parent, pid, t + SKEW, |r| {
                     !r.session_closed
                 });
                 let fallback = || {
@@ -841,7 +859,7 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
                 }
             }
             Said::Note { pid } => {
-                if let Some(r) = parent_run(&runs, &retied, &parent, pid, t, |_| true) {
+                if let Some(r) = parent_run(&runs, &started, &retied, &parent, pid, t, |_| true) {
                     runs[r].evidence.push(i);
                 }
             }
@@ -864,11 +882,13 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
                             None => r.sched == Scheduler::Cronie && r.pid == pid.checked_add(1),
                         }
                 };
-                let found = latest_before(&runs, cands, t, tied)
+                let found = latest_before(&runs, &started, cands, t, tied)
                     .or_else(|| {
-                        latest_before(&runs, cands, t, |r| r.exit.is_none() && !r.end_logged)
+                        latest_before(&runs, &started, cands, t, |r| {
+                            r.exit.is_none() && !r.end_logged
+                        })
                     })
-                    .or_else(|| latest_before(&runs, cands, t, |_| true));
+                    .or_else(|| latest_before(&runs, &started, cands, t, |_| true));
                 if let Some(r) = found {
                     // This process's output lines since the run began are
                     // the run's; older ones (a pid reused) are not.
@@ -892,11 +912,13 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
             }
             Said::Output { pid } => outputs.entry(pid).or_default().push(i),
             Said::AnacronEnd { pid, job } => {
-                if let Some(r) =
-                    latest_before(&runs, anacron.get(&(pid, job)).map(Few::as_slice), t, |r| {
-                        !r.end_logged
-                    })
-                {
+                if let Some(r) = latest_before(
+                    &runs,
+                    &started,
+                    anacron.get(&(pid, job)).map(Few::as_slice),
+                    t,
+                    |r| !r.end_logged,
+                ) {
                     let Kind::AnacronEnd { outcome, .. } = &events[i].kind else {
                         unreachable!("an anacron end line's event")
                     };
@@ -911,7 +933,7 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
                     unreachable!("a run-parts line's event")
                 };
                 let folder = dir.rsplit('/').next().unwrap_or(dir);
-                let found = latest_before(&runs, Some(&all), t, |r| {
+                let found = latest_before(&runs, &started, Some(&all), t, |r| {
                     (&*r.job == folder
                         || r.command
                             .as_deref()
@@ -937,6 +959,7 @@ fn host_runs(events: &[Event], idx: &[usize], cfg: &Config) -> HostRuns {
         };
         let found = latest_before(
             &runs,
+            &started,
             ids.ids
                 .get(user.as_str())
                 .and_then(|u| by_user.get(u))
@@ -1162,7 +1185,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
                     .map(|j| j.name.clone())
                     .unwrap_or(job.clone());
                 let mut r = Run::new(names.get(&name), host.clone(), Scheduler::JobLog, e.time, i);
-                r.evidence.clear();
+                r.evidence = Vec::new();
                 runs.push(r);
                 cur = Some((runs.len() - 1, e.time));
                 after_exit = false;
@@ -1377,6 +1400,7 @@ pub fn correlate(events: &[Event], cfg: &Config, paths: &[String]) -> Correlatio
 /// proved to have another parent is not this one's).
 fn parent_run(
     runs: &[Run],
+    started: &[DateTime<Utc>],
     retied: &HashMap<u32, usize>,
     parent: &HashMap<u32, Few<usize>>,
     pid: u32,
@@ -1388,7 +1412,7 @@ fn parent_run(
         .copied()
         .filter(|&r| !runs[r].session_closed)
         .or_else(|| {
-            latest_before(runs, parent.get(&pid).map(Few::as_slice), t, |r| {
+            latest_before(runs, started, parent.get(&pid).map(Few::as_slice), t, |r| {
                 ok(r) && r.parent.is_none_or(|p| p == pid)
             })
         })
@@ -1995,7 +2019,7 @@ fn missed_runs(
                         s,
                         0,
                     );
-                    r.evidence.clear();
+                    r.evidence = Vec::new();
                     r.ends_expected = false;
                     r.missed = Some(Box::new(Missed {
                         schedule: job.schedule_text.clone().unwrap_or_default(),
