@@ -1,6 +1,6 @@
 //! A chunk of a scheduler input (syslog in any framing, journal JSON), as
 //! the block reader hands it over. Every physical line is counted exactly
-//! once.
+//! once, and every line holding invalid UTF-8 as such.
 #![no_main]
 
 use crontriage::formats::joblog::Facts;
@@ -22,6 +22,18 @@ fuzz_target!(|data: &[u8]| {
         newlines + u64::from(data.last() != Some(&b'\n'))
     };
     assert_eq!(c.lines, want);
+    // Lines holding invalid UTF-8, each judged alone (the line pass tells
+    // only which lines hold a byte over 0x7f; those are checked).
+    let bad = if data.is_empty() {
+        0
+    } else {
+        data.strip_suffix(b"\n")
+            .unwrap_or(data)
+            .split(|&b| b == b'\n')
+            .filter(|l| std::str::from_utf8(l).is_err())
+            .count() as u64
+    };
+    assert_eq!(c.invalid_utf8, bad, "{c:?}");
     for (idx, _) in &out.events {
         assert!(*idx < c.lines);
     }
