@@ -398,25 +398,20 @@ impl Ids {
         ids.ends.push(0);
         for run in &runs[from..range.end] {
             let host = run.host.as_ref();
-            if names.clean(&run.job) && host.is_none_or(|h| names.clean(h)) {
-                // What redaction would return unchanged (see `is_clean`):
-                // written in place.
-                ids.text.extend_from_slice(run.job.as_bytes());
-                ids.text.push(b'@');
-                ids.text
-                    .extend_from_slice(host.map_or("-", |h| &**h).as_bytes());
-                ids.text.push(b'@');
-                json::rfc3339(&mut ids.text, run.started_at);
-            } else {
-                // Redacted whole, before ids are told apart: two jobs whose
-                // names hold secrets must not end up with one id.
-                let mut raw = Vec::with_capacity(64);
-                raw.extend_from_slice(run.job.as_bytes());
-                raw.push(b'@');
-                raw.extend_from_slice(host.map_or("-", |h| &**h).as_bytes());
-                raw.push(b'@');
-                json::rfc3339(&mut raw, run.started_at);
-                let raw = String::from_utf8(raw).expect("names and stamps are UTF-8");
+            let at = ids.text.len();
+            ids.text.extend_from_slice(run.job.as_bytes());
+            ids.text.push(b'@');
+            ids.text
+                .extend_from_slice(host.map_or("-", |h| &**h).as_bytes());
+            ids.text.push(b'@');
+            json::rfc3339(&mut ids.text, run.started_at);
+            // Names redaction would return unchanged (see `is_clean`) stay
+            // as written; otherwise the id is redacted whole, before ids are
+            // told apart: two jobs whose names hold secrets must not end up
+            // with one id.
+            if !(names.clean(&run.job) && host.is_none_or(|h| names.clean(h))) {
+                let raw =
+                    String::from_utf8(ids.text.split_off(at)).expect("names and stamps are UTF-8");
                 ids.text
                     .extend_from_slice(crate::redact::redact_cow(&raw).as_bytes());
             }
